@@ -1,0 +1,49 @@
+"""User-facing errors: every problem names the file, the line and the field."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class DataProblem:
+    file: str
+    line: int  # 0 when the problem concerns the whole file
+    field: str
+    message: str  # Russian, "what was expected, what was found"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class DataErrors(Exception):
+    """Raised once, with every problem found, when input data is invalid (exit code 2)."""
+
+    def __init__(self, problems: list[DataProblem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Problems:
+    """Collects problems so that all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self.items: list[DataProblem] = []
+
+    def add(self, file: str, line: int, field: str, message: str) -> None:
+        self.items.append(DataProblem(file, line, field, message))
+
+    def extend(self, other: "Problems") -> None:
+        self.items.extend(other.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise DataErrors(self.items)
+
+
+class InputError(Exception):
+    """A user mistake outside the data files (a wrong path, a refused command); Russian message, exit 2."""

@@ -1,0 +1,287 @@
+"""The validated data model: plain frozen dataclasses, no I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+STATUS_SHNOR = "ШНОР"
+STATUS_SHNSU = "ШНСУ"
+STATUS_MENTOR = "наставник"
+SCHOOL_STATUSES = (STATUS_SHNOR, STATUS_SHNSU, STATUS_MENTOR)
+PARTICIPANT_STATUSES = (STATUS_SHNOR, STATUS_SHNSU)
+
+REPORT_STATUSES = ("выполнено", "в работе", "не начато", "отменено")
+RECURRENCES = ("once", "yearly", "quarterly", "monthly", "continuous")
+PUBLISH_LEVELS = ("school", "aggregate", "none")
+SCOPES = ("school", "participants", "all", "municipality")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact came from, for messages and 'last updated' dates."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Contacts:
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    person: str = ""
+    hours: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str  # "min" | "max" | "equals" | "dynamics"
+    value: Decimal | None = None  # threshold for min/max/equals
+    direction: str = ""  # "positive" | "negative" for dynamics
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target for one indicator: a rule and per-year values replacing its threshold."""
+
+    rule: Rule | None
+    by_year: dict[int, Decimal] = field(default_factory=dict)
+
+    def threshold(self, year: int) -> Decimal | None:
+        if year in self.by_year:
+            return self.by_year[year]
+        return self.rule.value if self.rule else None
+
+
+@dataclass(frozen=True)
+class Site:
+    municipality: str
+    department: str
+    base_url: str
+    current_year: int
+    min_group_size: int = 5
+    demo: bool = False
+    region: str = ""
+    contacts: Contacts = Contacts()
+    as_of: date | None = None
+    demo_note: str = ""
+    programme_targets: dict[str, Target] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class School:
+    code: str
+    name: str
+    short_name: str
+    district: str = ""
+    website: str = ""
+    address: str = ""
+    source: Source = Source("", 0)
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True)
+class Status:
+    year: int
+    school: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Mentorship:
+    year: int
+    mentor: str
+    mentee: str
+    agreement: str = ""
+    agreement_date: date | None = None
+    forms: str = ""
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.agreement)
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    title: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    year: int
+    school: str  # "" = municipality-level figure
+    measure: str
+    value: Decimal | None  # None = not reported
+
+
+@dataclass(frozen=True)
+class Baseline:
+    year: int
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    title: str
+    group: str
+    unit: str
+    numerator: str
+    denominator: str  # "" unless unit is "%"
+    better: str  # "higher" | "lower"
+    target: Target
+    explanation: str = ""
+    source: str = ""
+    frequency: str = ""
+    baseline: Baseline | None = None
+    publish: str = "school"
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit == "%"
+
+
+@dataclass(frozen=True)
+class Approval:
+    by: str = ""
+    number: str = ""
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    title: str
+    start: int | None = None
+    end: int | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ProgrammeTarget:
+    indicator: str
+    scope: str  # participants | all | municipality | programme
+    title: str = ""
+    unit: str = ""
+    baseline: Baseline | None = None
+    plan: dict[int, Decimal] = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Programme:
+    code: str
+    title: str
+    period_start: int
+    period_end: int
+    approved: Approval = Approval()
+    developers: tuple[str, ...] = ()
+    executors: tuple[str, ...] = ()
+    goal: str = ""
+    tasks: tuple[str, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    expected_results: tuple[str, ...] = ()
+    control: str = ""
+    budget: str = ""
+    web_address: str = ""
+    targets: tuple[ProgrammeTarget, ...] = ()
+    source: Source = Source("", 0)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Report:
+    date: date
+    status: str
+    text: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoadmapItem:
+    number: str
+    title: str
+    deadline: str  # as written in the source document
+    due: date | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    recurrence: str = "once"
+    responsible: str = ""
+    expected_result: str = ""
+    indicator: str = ""
+    targets: dict[int, str] = field(default_factory=dict)
+    openness: bool = False
+    reports: tuple[Report, ...] = ()
+    source: Source = Source("", 0)
+
+
+@dataclass(frozen=True)
+class RoadmapSection:
+    code: str
+    title: str
+    items: tuple[RoadmapItem, ...]
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    code: str
+    title: str
+    programme: str = ""
+    school: str = ""  # "" = municipal roadmap
+    approved: Approval = Approval()
+    sections: tuple[RoadmapSection, ...] = ()
+    source: Source = Source("", 0)
+
+    @property
+    def items(self) -> tuple[RoadmapItem, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    site: Site
+    schools: tuple[School, ...]
+    statuses: tuple[Status, ...] = ()
+    mentorships: tuple[Mentorship, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    results: tuple[Result, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    programmes: tuple[Programme, ...] = ()
+    roadmaps: tuple[Roadmap, ...] = ()
+    file_dates: dict[str, date] = field(default_factory=dict)  # data file -> latest dated fact in it
+
+    def school(self, code: str) -> School:
+        return self._schools_by_code()[code]
+
+    def _schools_by_code(self) -> dict[str, School]:
+        cache = self.__dict__.get("_by_code")
+        if cache is None:
+            cache = {s.code: s for s in self.schools}
+            object.__setattr__(self, "_by_code", cache)
+        return cache
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Reporting years present in statuses or results, up to the current year."""
+        years = {s.year for s in self.statuses} | {r.year for r in self.results}
+        return tuple(sorted(y for y in years if y <= self.site.current_year))
+
+    def participants(self, year: int) -> frozenset[str]:
+        return frozenset(s.school for s in self.statuses if s.year == year and s.status in PARTICIPANT_STATUSES)
+
+    def statuses_of(self, school: str) -> dict[int, tuple[str, ...]]:
+        out: dict[int, list[str]] = {}
+        for s in self.statuses:
+            if s.school == school:
+                out.setdefault(s.year, []).append(s.status)
+        return {y: tuple(sorted(v, key=SCHOOL_STATUSES.index)) for y, v in sorted(out.items())}

@@ -1,0 +1,83 @@
+"""Exact arithmetic for published figures: parsing, half-up rounding, formatting."""
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+_NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+MAX_INTEGER_DIGITS = 12
+
+
+class NumberError(ValueError):
+    """Carries a Russian description of what was wrong."""
+
+
+def parse_number(text: str) -> Decimal:
+    """Parse '75,5', '75.5', '1 234' exactly. Negative numbers parse; callers decide."""
+    cleaned = _SPACES.sub("", text)
+    if not _NUMBER.match(cleaned):
+        raise NumberError(f"ожидалось число (например 75 или 75,5), найдено «{text[:40]}»")
+    integer_part = cleaned.lstrip("-").replace(",", ".").split(".")[0]
+    if len(integer_part.lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise NumberError(f"слишком большое число «{text[:40]}»: допустимо не более {MAX_INTEGER_DIGITS} цифр до запятой")
+    return Decimal(cleaned.replace(",", "."))
+
+
+def to_fraction(value: Decimal | int | Fraction) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def round_half_up(value: Fraction, places: int = 1) -> Decimal:
+    """Round an exact value half away from zero: 37/80*100 = 46.25 -> 46.3."""
+    quantum = Decimal(1).scaleb(-places)
+    # Decimal division of numerator by denominator with enough precision is exact
+    # for the half-way test because we first scale to an integer problem.
+    scaled = value * 10**places
+    q, r = divmod(abs(scaled.numerator), scaled.denominator)
+    if 2 * r >= scaled.denominator:
+        q += 1
+    sign = -1 if scaled < 0 else 1
+    return (Decimal(sign * q) * quantum).quantize(quantum)
+
+
+def plain(value: Decimal | None) -> str:
+    """Machine format for open data: '.' decimal, no exponent, no trailing zeros."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    text = format(value.normalize(), "f")
+    return text
+
+
+def share(numerator: Decimal | int, denominator: Decimal | int) -> Fraction:
+    return Fraction(100) * to_fraction(numerator) / to_fraction(denominator)
+
+
+def ru(value: Decimal | None, unit: str = "") -> str:
+    """Russian display format: '75,5 %', '1 234 чел.' (no-break spaces)."""
+    if value is None:
+        return "—"
+    text = plain(value)
+    negative = text.startswith("-")
+    integer, _, fraction = text.lstrip("-").partition(".")
+    groups = []
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    body = "\u00a0".join(groups) + ("," + fraction if fraction else "")
+    if negative:
+        body = "−" + body
+    if unit:
+        return f"{body}\u00a0{unit}"
+    return body
+
+
+def signed_ru(value: Decimal | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    text = ru(value, unit)
+    return "+" + text if value > 0 else text

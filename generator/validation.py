@@ -1,0 +1,205 @@
+"""Validate a data directory as a whole and build the model; report every problem at once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from . import read_documents as docs
+from . import read_tables as tables
+from .errors import DataProblem, Problems
+from .model import STATUS_MENTOR, Dataset, Indicator, Measure, Programme, Roadmap
+from .read_documents import PROGRAMME_CODES
+from .yamlio import read_yaml_file
+
+SCHOOLS_COLUMNS = (("code", "name", "short_name"), ("district", "website", "address"))
+STATUSES_COLUMNS = (("year", "school", "status"), ())
+MENTORSHIPS_COLUMNS = (("year", "mentor", "mentee"), ("agreement", "agreement_date", "forms"))
+MEASURES_COLUMNS = (("code",), ("title", "unit"))
+RESULTS_COLUMNS = (("year", "school", "measure", "value"), ())
+KNOWN_FILES = ("site.yml", "schools.csv", "statuses.csv", "mentorships.csv", "measures.csv", "results.csv",
+               "indicators.yml")
+KNOWN_DIRS = ("programmes", "roadmaps")
+
+
+@dataclass(frozen=True)
+class Validated:
+    dataset: Dataset
+    warnings: tuple[DataProblem, ...]
+
+
+def _yaml_files(data_dir: Path, folder: str, problems: Problems) -> list[tuple[str, object]]:
+    directory = data_dir / folder
+    if not directory.is_dir():
+        return []
+    out = []
+    for path in sorted(directory.glob("*.y*ml")):
+        name = f"{folder}/{path.name}"
+        if path.is_symlink() or not path.is_file():
+            problems.add(name, 0, "", "ссылки (symlink) и папки с именем .yml не принимаются: положите сам файл")
+            continue
+        doc = read_yaml_file(path, name, problems)
+        if doc is not None:
+            out.append((name, doc))
+    return out
+
+
+def validate(data_dir: Path) -> Validated:
+    """Read and check everything under data_dir. Raises DataErrors listing every problem."""
+    problems, warnings = Problems(), Problems()
+    if not data_dir.is_dir():
+        problems.add(str(data_dir), 0, "", "папка с данными не найдена")
+        problems.raise_if_any()
+    for required in ("site.yml", "schools.csv", "statuses.csv"):
+        if not (data_dir / required).is_file():
+            problems.add(required, 0, "", "обязательный файл отсутствует в папке данных")
+
+    site = None
+    if (data_dir / "site.yml").is_file():
+        doc = read_yaml_file(data_dir / "site.yml", "site.yml", problems)
+        if doc is not None:
+            site = docs.site(doc, problems)
+
+    schools_table = tables.read_table(data_dir, "schools.csv", *SCHOOLS_COLUMNS, problems)
+    schools = tables.schools(schools_table, problems) if schools_table else ()
+    known = {s.code for s in schools}
+    statuses_table = tables.read_table(data_dir, "statuses.csv", *STATUSES_COLUMNS, problems)
+    statuses = tables.statuses(statuses_table, known, problems) if statuses_table else ()
+    mentorships_table = tables.read_table(data_dir, "mentorships.csv", *MENTORSHIPS_COLUMNS, problems)
+    mentorships = tables.mentorships(mentorships_table, known, problems) if mentorships_table else ()
+
+    indicators: list[tuple[Indicator, int]] = []
+    if (data_dir / "indicators.yml").is_file():
+        doc = read_yaml_file(data_dir / "indicators.yml", "indicators.yml", problems)
+        if doc is not None:
+            indicators = docs.indicators(doc, problems)
+    measures_table = tables.read_table(data_dir, "measures.csv", *MEASURES_COLUMNS, problems)
+    measures = list(tables.measures(measures_table, problems)) if measures_table else []
+    listed = {m.code for m in measures}
+    for indicator, line in indicators:
+        for role in ("numerator", "denominator"):
+            code = getattr(indicator, role)
+            if not code:
+                continue
+            if measures_table is not None and code not in listed:
+                problems.add("indicators.yml", line, f"показатель {indicator.code}.{role}",
+                             f"код «{code}» не найден в measures.csv")
+            elif code not in listed:
+                measures.append(Measure(code))
+                listed.add(code)
+
+    results_table = tables.read_table(data_dir, "results.csv", *RESULTS_COLUMNS, problems)
+    results, result_lines = (tables.results(results_table, known, listed, problems) if results_table else ((), {}))
+    _check_shares(results, result_lines, [i for i, _ in indicators], problems)
+
+    programmes = [p for p in (docs.programme(d, n, problems) for n, d in _yaml_files(data_dir, "programmes", problems)) if p]
+    roadmaps = [r for r in (docs.roadmap(d, n, problems) for n, d in _yaml_files(data_dir, "roadmaps", problems)) if r]
+    _check_unique([(p.code, p.source) for p in programmes], "programme", problems)
+    _check_unique([(r.code, r.source) for r in roadmaps], "roadmap", problems)
+    _check_programmes(programmes, {i.code for i, _ in indicators}, problems)
+    _check_roadmaps(roadmaps, {p.code for p in programmes}, known, problems)
+
+    if site is not None:
+        _check_years(site.current_year, programmes, [statuses_table, results_table, mentorships_table], problems)
+        _check_programme_targets(site.programme_targets, {i.code for i, _ in indicators}, problems)
+    if mentorships and statuses:
+        _warn_pairs(mentorships, statuses, warnings)
+
+    problems.raise_if_any()
+    assert site is not None  # guaranteed: a missing or broken site.yml is a problem above
+    dataset = Dataset(
+        site=site, schools=schools, statuses=statuses, mentorships=mentorships, measures=tuple(measures),
+        results=results, indicators=tuple(i for i, _ in indicators), programmes=tuple(programmes),
+        roadmaps=tuple(roadmaps),
+    )
+    if site.as_of is None:
+        dataset = replace(dataset, site=replace(site, as_of=latest_date(dataset)))
+    return Validated(dataset, tuple(sorted(warnings.items)))
+
+
+def latest_date(dataset: Dataset) -> date | None:
+    """The data's own 'as of' date: the latest dated fact, never the build clock."""
+    dates = [m.agreement_date for m in dataset.mentorships if m.agreement_date]
+    dates += [r.date for rm in dataset.roadmaps for item in rm.items for r in item.reports]
+    dates += [p.approved.date for p in dataset.programmes if p.approved.date]
+    return max(dates) if dates else None
+
+
+def _check_shares(results, result_lines, indicators: list[Indicator], problems: Problems) -> None:
+    values = {(r.year, r.school, r.measure): r.value for r in results}
+    for indicator in indicators:
+        if not indicator.is_share:
+            continue
+        for (year, school, measure), numerator in values.items():
+            if measure != indicator.numerator or numerator is None:
+                continue
+            denominator = values.get((year, school, indicator.denominator))
+            if denominator is not None and numerator > denominator:
+                problems.add("results.csv", result_lines[(year, school, measure)], "value",
+                             f"числитель {measure} ({numerator}) больше знаменателя {indicator.denominator} "
+                             f"({denominator}) для показателя {indicator.code}")
+
+
+def _check_unique(items, kind: str, problems: Problems) -> None:
+    seen: dict[str, str] = {}
+    for code, source in items:
+        if code in seen:
+            problems.add(source.file, source.line, "code", f"код «{code}» уже использован в {seen[code]}")
+        seen.setdefault(code, source.file)
+
+
+def _check_programmes(programmes: list[Programme], indicator_codes: set[str], problems: Problems) -> None:
+    for p in programmes:
+        for t in p.targets:
+            base = t.indicator.split(":", 1)[0]
+            if t.scope == "programme":
+                ok = base in PROGRAMME_CODES and (base != "improved" or t.indicator.split(":", 1)[-1] in indicator_codes)
+            else:
+                ok = t.indicator in indicator_codes
+            if not ok:
+                problems.add(p.source.file, t.line, "targets.indicator",
+                             f"неизвестный показатель «{t.indicator}» (scope: {t.scope}); "
+                             "ожидался код из indicators.yml или показатель программы")
+
+
+def _check_roadmaps(roadmaps: list[Roadmap], programme_codes: set[str], schools: set[str], problems: Problems) -> None:
+    for r in roadmaps:
+        if r.programme and r.programme not in programme_codes:
+            problems.add(r.source.file, r.source.line, "programme", f"программа «{r.programme}» не найдена в programmes/")
+        if r.school and r.school not in schools:
+            problems.add(r.source.file, r.source.line, "school", f"школа с кодом «{r.school}» не найдена в schools.csv")
+
+
+def _check_programme_targets(targets, indicator_codes: set[str], problems: Problems) -> None:
+    for key in targets:
+        if key.startswith("improved:") and key.split(":", 1)[1] not in indicator_codes:
+            problems.add("site.yml", 0, f"programme_targets.{key}", "показатель после improved: не найден в indicators.yml")
+
+
+def _check_years(current_year: int, programmes: list[Programme], year_tables: list, problems: Problems) -> None:
+    if programmes:
+        low = min(p.period_start for p in programmes) - 1  # one baseline year before the first programme
+        high = max(p.period_end for p in programmes)
+    else:
+        low, high = 1990, current_year
+    high = min(high, current_year)
+    for table in year_tables:
+        if table is None:
+            continue
+        for row in table.rows:
+            text = row.get("year")
+            if text.isdigit() and len(text) == 4 and not low <= int(text) <= high:
+                why = "позже текущего отчётного года (current_year в site.yml)" if int(text) > current_year \
+                    else "вне периода программ (с учётом базового года)"
+                problems.add(table.name, row.line, "year", f"ожидался год от {low} до {high}, найдено {text}: {why}")
+
+
+def _warn_pairs(mentorships, statuses, warnings: Problems) -> None:
+    by_year: dict[int, dict[str, set[str]]] = {}
+    for s in statuses:
+        by_year.setdefault(s.year, {}).setdefault(s.school, set()).add(s.status)
+    for m in mentorships:
+        if STATUS_MENTOR not in by_year.get(m.year, {}).get(m.mentor, set()):
+            warnings.add("mentorships.csv", 0, "mentor", f"{m.year}: школа {m.mentor} не имеет статуса «наставник» в statuses.csv")
+        if not by_year.get(m.year, {}).get(m.mentee, set()) - {STATUS_MENTOR}:
+            warnings.add("mentorships.csv", 0, "mentee", f"{m.year}: школа {m.mentee} не имеет статуса ШНОР/ШНСУ в statuses.csv")
