@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .errors import DataErrors, InputError
+from .errors import BuildFailed, DataErrors, InputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 log = logging.getLogger("generator")
@@ -58,7 +58,7 @@ def run(argv: list[str] | None = None) -> int:
             return EXIT_OK
         from .site_build import build_site
 
-        summary = build_site(args.data, args.out, run_mkdocs=not args.no_mkdocs, progress=not args.quiet)
+        summary = build_site(args.data, args.out, with_mkdocs=not args.no_mkdocs, progress=not args.quiet)
         print(summary)
         return EXIT_OK
     except DataErrors as err:
@@ -67,6 +67,11 @@ def run(argv: list[str] | None = None) -> int:
     except InputError as err:
         print(f"ошибка: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BuildFailed as err:
+        print(err, file=sys.stderr)
+        print("Сборка не удалась; прежний сайт не изменён. Это ошибка генератора или шаблонов, не данных.",
+              file=sys.stderr)
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("прервано", file=sys.stderr)
         return EXIT_INTERNAL

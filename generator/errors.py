@@ -47,3 +47,7 @@ class Problems:
 
 class InputError(Exception):
     """A user mistake outside the data files (a wrong path, a refused command); Russian message, exit 2."""
+
+
+class BuildFailed(RuntimeError):
+    """MkDocs refused the generated site: a bug in the generator or templates, not in the data (exit 1)."""

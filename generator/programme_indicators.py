@@ -37,6 +37,8 @@ class ProgrammeValue:
             return None
         return Decimal(self.exact.numerator) if self.exact.denominator == 1 else round_half_up(self.exact, 1)
 
+    suppressed = False  # programme values count schools, never pupils: nothing to hide
+
     @property
     def base(self) -> str:
         return self.indicator.split(":", 1)[0]

@@ -1,0 +1,82 @@
+"""Jinja2 filters that put data text into Markdown as text, never as markup."""
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from decimal import Decimal
+
+
+from .numbers import ru, signed_ru
+from .urls import safe_url
+
+# Characters that start Markdown or HTML constructs inline; escaped with a backslash.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|-])")
+_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+           "ноября", "декабря")
+
+
+def text(value: object) -> str:
+    """Inline text: HTML-escaped, Markdown specials escaped, whitespace folded to one line."""
+    if value is None:
+        return ""
+    folded = " ".join(str(value).split())
+    escaped = html.escape(folded, quote=True)
+    # '&' entities stay as they are; escape Markdown punctuation so '[x](javascript:…)' stays text.
+    return _MD_SPECIAL.sub(r"\\\1", escaped)
+
+
+def paragraphs(value: object) -> str:
+    """Multi-paragraph text: blank lines separate paragraphs; each paragraph is inline text."""
+    if not value:
+        return ""
+    parts = re.split(r"\n\s*\n", str(value).strip())
+    return "\n\n".join(text(p) for p in parts if p.strip())
+
+
+def link(label: object, url: str | None) -> str:
+    """A Markdown link when the target is safe (http(s), mailto, site-relative), plain text otherwise."""
+    shown = text(label)
+    if not url or not safe_url(url):
+        return shown
+    target = url.strip().replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return f"[{shown}]({target})"
+
+
+def html_attr(value: object) -> str:
+    return html.escape(str(value or ""), quote=True)
+
+
+def number(value: Decimal | int | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    return ru(Decimal(value), unit)
+
+
+def signed(value: Decimal | None, unit: str = "") -> str:
+    return signed_ru(value, unit)
+
+
+def russian_date(value: date | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def cell(value: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text(value) or " "
+
+
+FILTERS = {
+    "t": text,
+    "paragraphs": paragraphs,
+    "attr": html_attr,
+    "num": number,
+    "signed": signed,
+    "rudate": russian_date,
+    "cell": cell,
+}
+GLOBALS = {"link": link}
+
+

@@ -1,0 +1,243 @@
+"""Render: model + computed values → Markdown pages (through templates/pages) and chart specs."""
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .charts import ChartSpec, Series, alt_text
+from .indicators import IndicatorValue
+from .markdown_text import FILTERS, GLOBALS
+from .model import STATUS_MENTOR, Dataset, Indicator, ProgrammeTarget, Roadmap, Target
+from .indicators import judge
+from .programme_indicators import BETTER, UNITS, ProgrammeValue
+from .roadmap_status import ItemState, judge_roadmap, progress
+
+STATUS_WORDS = {
+    "achieved": ("✓", "достигнуто"),
+    "not_achieved": ("✗", "не достигнуто"),
+    "no_data": ("—", "нет данных"),
+    "suppressed": ("○", "скрыто"),
+    "no_target": ("·", "цель не задана"),
+}
+STATE_WORDS = {
+    "done": ("✓", "выполнено"),
+    "in_progress": ("◔", "в работе"),
+    "not_started": ("○", "не начато"),
+    "overdue": ("!", "просрочено"),
+    "cancelled": ("✗", "отменено"),
+}
+PROGRAMME_TITLES = {
+    "participants": "Число школ — участников программы (ШНОР и ШНСУ)",
+    "participants_reduction": "Сокращение числа участников к прошлому году",
+    "repeat_participants": "Школы, участвующие второй год подряд",
+    "mentor_agreements": "Доля участников с подписанным договором со школой-наставником",
+    "improved": "Доля участников, улучивших показатель",
+}
+
+
+@dataclass
+class Rendered:
+    pages: dict[str, str] = field(default_factory=dict)  # relative path -> Markdown
+    charts: dict[str, ChartSpec] = field(default_factory=dict)  # relative path -> spec
+
+
+def environment(templates: Path) -> Environment:
+    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined, autoescape=False,
+                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
+    env.globals["status_words"] = STATUS_WORDS
+    env.globals["state_words"] = STATE_WORDS
+    return env
+
+
+def programme_title(code: str, indicators: dict[str, Indicator]) -> str:
+    base, _, rest = code.partition(":")
+    if base == "improved" and rest in indicators:
+        return f"{PROGRAMME_TITLES['improved']} «{indicators[rest].title}»"
+    return PROGRAMME_TITLES.get(base, code)
+
+
+class SiteData:
+    """Indexes over the computed values that the templates need; built once per build."""
+
+    def __init__(self, dataset: Dataset, values: list[IndicatorValue], programme: list[ProgrammeValue]):
+        self.ds = dataset
+        self.site = dataset.site
+        self.year = dataset.site.current_year
+        self.years = dataset.years
+        self.as_of: date | None = dataset.site.as_of
+        self.indicators = {i.code: i for i in dataset.indicators}
+        self.schools = {s.code: s for s in dataset.schools}
+        self.visible = [i for i in dataset.indicators if i.publish != "none"]
+        self.school_level = [i for i in dataset.indicators if i.publish == "school"]
+        self.by_key: dict[tuple[str, str, str], dict[int, IndicatorValue]] = defaultdict(dict)
+        for v in values:
+            self.by_key[(v.indicator, v.scope, v.school)][v.year] = v
+        self.programme = programme
+        self.programme_by_year: dict[int, dict[str, ProgrammeValue]] = defaultdict(dict)
+        for p in programme:
+            self.programme_by_year[p.year][p.indicator] = p
+        self.statuses = {code: dataset.statuses_of(code) for code in self.schools}
+        self.pairs_by_year: dict[int, list] = defaultdict(list)
+        for m in dataset.mentorships:
+            self.pairs_by_year[m.year].append(m)
+        self.roadmap_states = {r.code: judge_roadmap(r, self.as_of or date(self.year, 12, 31)) for r in dataset.roadmaps}
+        self.school_roadmaps = {r.school: r for r in dataset.roadmaps if r.school}
+        self.municipal_roadmaps = [r for r in dataset.roadmaps if not r.school]
+        self.participants_ever = sorted({s.school for s in dataset.statuses if s.status != STATUS_MENTOR})
+        self.mentors_ever = sorted({s.school for s in dataset.statuses if s.status == STATUS_MENTOR}
+                                   | {m.mentor for m in dataset.mentorships})
+
+    def series(self, indicator: str, scope: str, school: str = "") -> dict[int, IndicatorValue]:
+        return self.by_key.get((indicator, scope, school), {})
+
+    def school_in_year(self, code: str, year: int) -> tuple[str, ...]:
+        return self.statuses.get(code, {}).get(year, ())
+
+    def mentors_of(self, code: str, year: int) -> list:
+        return [m for m in self.pairs_by_year.get(year, []) if m.mentee == code]
+
+    def mentees_of(self, code: str, year: int) -> list:
+        return [m for m in self.pairs_by_year.get(year, []) if m.mentor == code]
+
+    def progress(self, roadmap: Roadmap):
+        return progress(self.roadmap_states[roadmap.code])
+
+    def sections(self, roadmap: Roadmap) -> list[tuple[object, list[ItemState]]]:
+        states = {id(s.item): s for s in self.roadmap_states[roadmap.code]}
+        return [(section, [states[id(i)] for i in section.items]) for section in roadmap.sections]
+
+    def participants_of(self, year: int) -> list[str]:
+        return sorted(self.ds.participants(year), key=lambda c: self.schools[c].label)
+
+    def improved_any(self, year: int) -> set[str]:
+        """Participants that improved in at least one indicator (union of improved:* members)."""
+        return {code for key, v in self.programme_by_year.get(year, {}).items() if key.startswith("improved:")
+                for code in v.members}
+
+    def programme_codes(self) -> list[str]:
+        fixed = ["participants", "participants_reduction", "repeat_participants", "mentor_agreements"]
+        return fixed + [f"improved:{i.code}" for i in self.visible if i.is_share]
+
+    def section_progress(self, states: list[ItemState]):
+        return progress(states)
+
+    def measure_title(self, code: str) -> str:
+        return next((m.title for m in self.ds.measures if m.code == code and m.title), code)
+
+    def target_fact(self, target: ProgrammeTarget, year: int) -> IndicatorValue | ProgrammeValue | None:
+        if target.scope == "programme":
+            return self.programme_by_year.get(year, {}).get(target.indicator)
+        return self.series(target.indicator, target.scope).get(year)
+
+    def target_status(self, target: ProgrammeTarget, year: int) -> str:
+        """Status of a programme passport's planned value against the computed fact."""
+        fact = self.target_fact(target, year)
+        if fact is None or fact.exact is None:
+            return "no_data"
+        if fact.suppressed:
+            return "suppressed"
+        indicator = self.indicators.get(target.indicator)
+        better = indicator.better if indicator else BETTER[target.indicator.split(":", 1)[0]]
+        return judge(fact.exact, None, Target(None, dict(target.plan)), year, better)[1]
+
+    def programme_title(self, code: str) -> str:
+        return programme_title(code, self.indicators)
+
+    def programme_unit(self, code: str) -> str:
+        return UNITS[code.split(":", 1)[0]]
+
+
+def _chart_values(series: dict[int, IndicatorValue], years: tuple[int, ...]) -> tuple[float | None, ...]:
+    # Suppressed and missing values are gaps: never a zero, never a hidden figure.
+    return tuple(float(series[y].value) if y in series and series[y].value is not None else None for y in years)
+
+
+def _targets(series_list: list[dict[int, IndicatorValue]], years: tuple[int, ...]) -> tuple[float | None, ...]:
+    out = []
+    for y in years:
+        target = next((s[y].target for s in series_list if y in s and s[y].target is not None), None)
+        out.append(float(target) if target is not None else None)
+    return tuple(out)
+
+
+def school_chart(sd: SiteData, indicator: Indicator, code: str) -> ChartSpec | None:
+    own = sd.series(indicator.code, "school", code)
+    if not any(v.value is not None for v in own.values()):
+        return None
+    everyone = sd.series(indicator.code, "all")
+    return ChartSpec(
+        title=indicator.title, unit=indicator.unit, years=sd.years,
+        series=(Series("Школа", _chart_values(own, sd.years)), Series("Все школы района", _chart_values(everyone, sd.years))),
+        targets=_targets([own, everyone], sd.years),
+    )
+
+
+def indicator_chart(sd: SiteData, indicator: Indicator) -> ChartSpec | None:
+    groups = [("Участники программы", "participants"), ("Все школы района", "all"), ("Муниципалитет", "municipality")]
+    series = [(label, sd.series(indicator.code, scope)) for label, scope in groups]
+    series = [(label, s) for label, s in series if any(v.value is not None for v in s.values())]
+    if not series:
+        return None
+    return ChartSpec(title=indicator.title, unit=indicator.unit, years=sd.years,
+                     series=tuple(Series(label, _chart_values(s, sd.years)) for label, s in series),
+                     targets=_targets([s for _, s in series], sd.years))
+
+
+def render(dataset: Dataset, values: list[IndicatorValue], programme: list[ProgrammeValue],
+           templates: Path) -> Rendered:
+    env = environment(templates)
+    sd = SiteData(dataset, values, programme)
+    out = Rendered()
+
+    def page(path: str, template: str, **context: object) -> None:
+        def page_url(target: str) -> str:
+            # MkDocs resolves links between .md files relative to the linking file.
+            return posixpath.relpath(target, posixpath.dirname(path) or ".")
+
+        out.pages[path] = env.get_template(template).render(sd=sd, site=sd.site, page_path=path, page_url=page_url,
+                                                            **context)
+
+    school_charts: dict[str, dict[str, str]] = {}
+    for code in sd.schools:
+        charts = {}
+        for indicator in sd.school_level:
+            spec = school_chart(sd, indicator, code)
+            if spec is not None:
+                key = f"charts/schools/{code}/{indicator.code}.svg"
+                out.charts[key] = spec
+                charts[indicator.code] = key
+        school_charts[code] = charts
+    indicator_charts = {}
+    for indicator in sd.visible:
+        spec = indicator_chart(sd, indicator)
+        if spec is not None:
+            key = f"charts/indicators/{indicator.code}.svg"
+            out.charts[key] = spec
+            indicator_charts[indicator.code] = key
+    alts = {key: alt_text(spec) for key, spec in out.charts.items()}
+
+    page("index.md", "home.md.j2")
+    page("programmes/index.md", "programmes.md.j2")
+    for p in dataset.programmes:
+        page(f"programmes/{p.code}.md", "programme.md.j2", programme=p)
+    page("roadmaps/index.md", "roadmaps.md.j2")
+    for r in dataset.roadmaps:
+        page(f"roadmaps/{r.code}.md", "roadmap.md.j2", roadmap=r)
+    page("schools/index.md", "schools.md.j2")
+    for code, school in sd.schools.items():
+        page(f"schools/{code}.md", "school.md.j2", school=school, charts=school_charts[code], alts=alts)
+    page("mentors.md", "mentors.md.j2")
+    page("indicators/index.md", "indicators.md.j2", charts=indicator_charts)
+    for indicator in sd.visible:
+        page(f"indicators/{indicator.code}.md", "indicator.md.j2", indicator=indicator, charts=indicator_charts,
+             alts=alts)
+    page("open-data.md", "open-data.md.j2")
+    page("contacts.md", "contacts.md.j2")
+    return out

@@ -1,0 +1,152 @@
+"""The build: validate → compute → render into a staging folder → mkdocs build --strict → swap into place.
+
+The only MkDocs-specific stage is `run_mkdocs`: everything before it writes plain Markdown,
+SVG, open-data files and a config that INHERITs the repository's mkdocs.yml.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .charts import render_charts
+from .errors import BuildFailed, InputError
+from .export import open_data_files
+from .indicators import compute
+from .pages import render
+from .programme_indicators import compute_programme
+from .validation import validate
+
+log = logging.getLogger(__name__)
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "templates" / "pages"
+THEME = REPO / "templates" / "theme"
+CONTENT = REPO / "content"
+BASE_CONFIG = REPO / "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class Summary:
+    pages: int
+    charts: int
+    charts_rendered: int
+    warnings: int
+    seconds: float
+    out: Path | None
+
+    def __str__(self) -> str:
+        where = f" Сайт: {self.out / 'index.html'}" if self.out else ""
+        return (f"Готово: страниц {self.pages}, графиков {self.charts} (нарисовано заново {self.charts_rendered}), "
+                f"предупреждений {self.warnings}, за {self.seconds:.1f} с.{where}")
+
+
+class Steps:
+    """Counted progress lines on stderr: '[2/6] …'."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.enabled, self.started = total, 0, enabled, time.monotonic()
+
+    def __call__(self, text: str) -> None:
+        self.done += 1
+        if self.enabled:
+            print(f"[{self.done}/{self.total}] {text}", file=sys.stderr, flush=True)
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("SHNOR_CACHE_DIR", REPO / ".cache")) / "charts"
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def child_config(dataset, docs_dir: Path, site_dir: Path) -> dict:
+    site = dataset.site
+    return {
+        "INHERIT": str(BASE_CONFIG),
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "site_name": f"Проект «500+»: {site.municipality}",
+        "site_url": site.base_url,
+        "copyright": f"{site.department}. Данные — открытая лицензия CC BY 4.0.",
+        "theme": {"custom_dir": str(THEME)},
+        "extra": {"demo": site.demo, "municipality": site.municipality, "department": site.department,
+                  "as_of": site.as_of.isoformat() if site.as_of else "", "demo_note": site.demo_note},
+    }
+
+
+def generate(data_dir: Path, work: Path, steps: Steps) -> tuple[object, dict, int]:
+    """Everything before MkDocs: returns (dataset, counts, warnings). Writes only under `work`."""
+    result = validate(data_dir)
+    dataset = result.dataset
+    for warning in result.warnings:
+        log.warning("предупреждение: %s", warning)
+    steps(f"Данные проверены: школ {len(dataset.schools)}, показателей {len(dataset.indicators)}")
+    values = compute(dataset)
+    programme = compute_programme(dataset, values)
+    steps(f"Показатели рассчитаны: значений {len(values)}, показателей программы {len(programme)}")
+    docs = work / "docs"
+    rendered = render(dataset, values, programme, TEMPLATES)
+    for path, text in rendered.pages.items():
+        write_text(docs / path, text)
+    for page in sorted(CONTENT.glob("*.md")):
+        shutil.copyfile(page, docs / page.name)
+    for name, text in open_data_files(dataset, values, programme).items():
+        write_text(docs / "data" / name, text)
+    steps(f"Страницы записаны: {len(rendered.pages)}")
+    stats = render_charts(rendered.charts, docs, cache_dir())
+    steps(f"Графики: {len(rendered.charts)} (нарисовано {stats.rendered}, из кэша {stats.cached})")
+    config = child_config(dataset, docs, work / "site")
+    write_text(work / "mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
+    counts = {"pages": len(rendered.pages) + len(list(CONTENT.glob("*.md"))), "charts": len(rendered.charts),
+              "rendered": stats.rendered}
+    return dataset, counts, len(result.warnings)
+
+
+def run_mkdocs(config: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8"}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
+                          capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise BuildFailed(f"mkdocs build --strict завершился с ошибкой:\n{proc.stdout}{proc.stderr}")
+
+
+def swap_into_place(new: Path, out: Path) -> None:
+    """Replace `out` with `new` so that readers see either the old site or the new one."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} существует и это не папка")
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        os.replace(out, old)
+    os.replace(new, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bool = True) -> Summary:
+    """Build into a temporary folder next to `out`; `out` changes only when everything succeeded."""
+    started = time.monotonic()
+    steps = Steps(5 if with_mkdocs else 4, progress)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    try:
+        dataset, counts, warnings = generate(data_dir, work, steps)
+        if with_mkdocs:
+            run_mkdocs(work / "mkdocs.yml")
+            steps("MkDocs: сайт собран (--strict, без предупреждений)")
+            swap_into_place(work / "site", out)
+        else:
+            swap_into_place(work / "docs", out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return Summary(counts["pages"], counts["charts"], counts["rendered"], warnings, time.monotonic() - started, out)
+
