@@ -1,0 +1,50 @@
+# Two commands for a newcomer: `make site` and `make test`. Everything else is installed by them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= data
+OUT    ?= site
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve validate test unit-test site-test browser bench clean help
+
+help:
+	@echo "make site      — установить зависимости, проверить data/ и собрать сайт в site/"
+	@echo "make serve     — предпросмотр с автообновлением при изменении data/, templates/, content/"
+	@echo "make test      — установить всё для тестов и запустить все тесты"
+	@echo "make validate  — только проверить данные"
+	@echo "make bench     — замеры скорости и памяти"
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+validate: $(STAMP)
+	$(BIN)/python -m generator validate --data $(DATA)
+
+site: $(STAMP)
+	$(BIN)/python -m generator validate --data $(DATA)
+	$(BIN)/python -m generator build --data $(DATA) --out $(OUT)
+	@echo "Сайт собран в $(OUT)/. Откройте его: make serve (http://127.0.0.1:8000/)"
+	@echo "или: $(BIN)/python -m http.server --directory $(OUT) --bind 127.0.0.1 8000"
+
+serve: $(STAMP)
+	$(BIN)/python -m generator serve --data $(DATA)
+
+browser: $(STAMP)
+	bash site_tests/install.sh
+
+# Unit and integration tests, then the browser suite against a fresh build of the demo.
+test: $(STAMP) browser
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m generator build --data $(DATA) --out $(OUT) --quiet
+	SITE_DIR=$(CURDIR)/$(OUT) $(BIN)/python -m pytest site_tests
+
+unit-test: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+clean:
+	rm -rf $(OUT) .build .cache test-output
