@@ -1,0 +1,551 @@
+"""SVG line charts for indicator pages: rendering, content-addressed cache, parallel build.
+
+* ``render_svg`` is a pure function of the spec: the same spec gives byte-identical SVG
+  in any process (fixed ``svg.hashsalt``, no dates or version in the metadata, text kept
+  as text, layout measured with the DejaVu Sans bundled with matplotlib).
+* ``spec_hash`` is pure as well; all file I/O lives in ``render_charts``.
+* pyplot is never imported: every figure is a standalone ``matplotlib.figure.Figure``
+  (no global figure manager, no GUI backend, nothing to close).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import math
+import multiprocessing
+import os
+import tempfile
+import textwrap
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from pathlib import Path, PurePosixPath
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
+
+# Bump whenever the drawing code changes: it is part of every cache key.
+RENDERER_VERSION = "charts-1"
+
+# Fewer uncached specs than this are drawn in-process (a pool costs ~0.1–0.3 s to start).
+POOL_THRESHOLD = 8
+MAX_WORKERS = 4
+
+NO_DATA = "Нет данных"
+TARGET_LABEL = "Цель"
+
+NBSP = "\u00a0"  # same separator as generator.numbers.ru: thousands and before the unit
+MINUS = "\u2212"
+
+FIG_SIZE = (6.4, 3.2)  # inches: 460.8 × 230.4 pt; taller only when the legend needs more rows
+# 14 pt in a 460.8 pt wide SVG is 10.9 px when the image is shown 360 px wide.
+FONT_SIZE = 14
+
+_RC = {
+    "svg.hashsalt": "shnor-charts",
+    "svg.fonttype": "none",
+    "svg.id": None,
+    # Layout is measured with the DejaVu Sans bundled with matplotlib (found first, on every
+    # machine); the SVG keeps text as text with the CSS list
+    # "'DejaVu Sans', 'Liberation Sans', 'Arial', sans-serif" (the generic alias is expanded
+    # from font.sans-serif). Listing the other names in font.family itself would make
+    # matplotlib look each one up as a glyph fallback: machine-dependent and noisy.
+    "font.family": ["DejaVu Sans", "sans-serif"],
+    "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial"],
+    "font.size": FONT_SIZE,
+    "axes.unicode_minus": True,
+    "axes.titlesize": FONT_SIZE,
+    "axes.labelsize": FONT_SIZE,
+    "xtick.labelsize": FONT_SIZE,
+    "ytick.labelsize": FONT_SIZE,
+    "legend.fontsize": FONT_SIZE,
+    "text.color": "#1a1a1a",
+    "axes.labelcolor": "#1a1a1a",
+    "xtick.color": "#1a1a1a",
+    "ytick.color": "#1a1a1a",
+    "axes.edgecolor": "#555555",
+    "path.simplify": True,
+    "figure.dpi": 72,
+    "savefig.dpi": 72,
+    "savefig.facecolor": "white",
+    "savefig.edgecolor": "white",
+    "savefig.transparent": False,
+    "savefig.bbox": None,
+}
+# Removes the predefined Creator ("Matplotlib vX.Y") and the build-time Date.
+_SVG_METADATA = {"Date": None, "Creator": None}
+
+# Okabe–Ito colours (colour-blind safe). Each has contrast ≥ 3:1 both against white and
+# against the dark theme background; meaning is also carried by line style and marker.
+_SERIES_STYLES = (
+    {"color": "#0072B2", "linestyle": "-", "marker": "o", "linewidth": 2.6, "markersize": 9},
+    {"color": "#D55E00", "linestyle": (0, (6, 2, 1.5, 2)), "marker": "s", "linewidth": 2.2, "markersize": 8},
+    {"color": "#008A63", "linestyle": (0, (1.5, 1.5)), "marker": "^", "linewidth": 2.4, "markersize": 9},
+    {"color": "#B0508A", "linestyle": (0, (4, 1.5, 1, 1.5, 1, 1.5)), "marker": "v", "linewidth": 2.2, "markersize": 8},
+    {"color": "#7C68C8", "linestyle": (0, (8, 2)), "marker": "P", "linewidth": 2.2, "markersize": 8},
+)
+_TARGET_STYLE = {
+    "color": "#6B6B6B", "linestyle": (0, (4, 2.5)), "marker": "D", "linewidth": 2.0,
+    "markersize": 7.5, "markerfacecolor": "white", "markeredgewidth": 1.8,
+}
+_MAX_X_TICKS = 7
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: tuple[float | None, ...]  # one per year; None = missing year (a gap, never a zero)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    title: str
+    unit: str  # "%" or a unit word like "обращений"
+    years: tuple[int, ...]
+    series: tuple[Series, ...]  # the first one is the main line
+    targets: tuple[float | None, ...] = ()  # per-year target ("Цель"); None where no target
+
+
+@dataclass(frozen=True)
+class ChartStats:
+    rendered: int  # distinct specs actually drawn in this call
+    cached: int  # outputs written without drawing (cache hit or duplicate spec); rendered + cached == len(specs)
+
+
+# --------------------------------------------------------------------------- numbers
+
+def _to_decimal(value: float | int | Decimal) -> Decimal:
+    if isinstance(value, bool):
+        raise TypeError("ожидалось число, найдено логическое значение")
+    # str() of a float is its shortest repr: 0.05 -> "0.05", so half-up works as a person expects.
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(f"ожидалось конечное число, найдено {value!r}")
+    return number
+
+
+def _group(integer: str) -> str:
+    groups = []
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    return NBSP.join(groups)
+
+
+def format_number(value: float, unit: str) -> str:
+    """Russian format, one decimal rounded half-up, ",0" dropped: 75.5 → "75,5 %", 1234.5 → "1 234,5 чел."."""
+    with localcontext() as ctx:
+        ctx.prec = 80
+        rounded = _to_decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if rounded == rounded.to_integral_value():
+            rounded = rounded.quantize(Decimal(1))
+        negative = rounded < 0  # Decimal("-0") is not < 0, so -0.04 gives "0"
+        integer, _, fraction = format(abs(rounded), "f").partition(".")
+    body = _group(integer) + ("," + fraction if fraction else "")
+    if negative:
+        body = MINUS + body
+    return f"{body}{NBSP}{unit}" if unit else body
+
+
+def _is_percent(unit: str) -> bool:
+    return unit.strip() == "%"
+
+
+# --------------------------------------------------------------------------- validation & hashing
+
+def _float(value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise TypeError("ожидалось число, найдено логическое значение")
+    number = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if not math.isfinite(number):
+        raise ValueError(f"ожидалось конечное число, найдено {value!r}")
+    return number
+
+
+def validate_spec(spec: ChartSpec) -> None:
+    """Raise ValueError when the spec cannot be drawn (lengths, years, non-finite numbers)."""
+    years = tuple(spec.years)
+    if any(isinstance(y, bool) or int(y) != y for y in years):
+        raise ValueError(f"годы должны быть целыми числами: {years!r}")
+    if any(b <= a for a, b in zip(years, years[1:])):
+        raise ValueError(f"годы должны идти по возрастанию без повторов: {years!r}")
+    for series in spec.series:
+        if len(series.values) != len(years):
+            raise ValueError(
+                f"ряд «{series.label}»: {len(series.values)} значений на {len(years)} лет")
+        for value in series.values:
+            _float(value)
+    if spec.targets and len(spec.targets) != len(years):
+        raise ValueError(f"цели: {len(spec.targets)} значений на {len(years)} лет")
+    for value in spec.targets:
+        _float(value)
+
+
+def canonical_spec(spec: ChartSpec) -> bytes:
+    """Canonical JSON of everything that determines the SVG (plus renderer/matplotlib versions)."""
+    document = {
+        "renderer": RENDERER_VERSION,
+        "matplotlib": matplotlib.__version__,
+        "title": spec.title,
+        "unit": spec.unit,
+        "years": [int(y) for y in spec.years],
+        "series": [{"label": s.label, "values": [_float(v) for v in s.values]} for s in spec.series],
+        "targets": [_float(v) for v in spec.targets],
+    }
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      allow_nan=False).encode("utf-8")
+
+
+def spec_hash(spec: ChartSpec) -> str:
+    """Content address of a chart: sha256 hex of ``canonical_spec``. Pure."""
+    return hashlib.sha256(canonical_spec(spec)).hexdigest()
+
+
+# --------------------------------------------------------------------------- alt text
+
+def alt_text(spec: ChartSpec) -> str:
+    """Russian text equivalent of the chart, one clause per line of the chart."""
+    parts = []
+    for series in spec.series:
+        if spec.years and all(v is None for v in series.values):
+            years = ", ".join(str(y) for y in spec.years)
+            parts.append(f"{series.label} — нет данных за {years}")
+            continue
+        points = ", ".join(
+            f"{year}: {'нет данных' if value is None else format_number(value, spec.unit)}"
+            for year, value in zip(spec.years, series.values))
+        parts.append(f"{series.label} — {points}" if points else f"{series.label} — нет данных")
+    targets = [(y, v) for y, v in zip(spec.years, spec.targets) if v is not None]
+    if targets:
+        parts.append("цель — " + ", ".join(f"{y}: {format_number(v, spec.unit)}" for y, v in targets))
+    body = "; ".join(parts) if parts else "нет данных"
+    return f"График «{spec.title}»: {body}."
+
+
+# --------------------------------------------------------------------------- drawing
+
+def _y_range(values: list[float], percent: bool, integer: bool) -> tuple[float, float, list[float]]:
+    """Axis from 0 (never a truncated baseline); % charts use 0–100 unless all values are small."""
+    low = min(0.0, min(values))
+    high = max(values)
+    if percent and low >= 0 and 50 <= high <= 100:
+        return 0.0, 100.0, [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+    if high <= low:
+        high = low + (10.0 if percent else 1.0)
+    locator = MaxNLocator(nbins=5, steps=[1, 2, 5, 10], integer=integer, min_n_ticks=3)
+    ticks = [float(t) for t in locator.tick_values(low, high)]
+    top = min(t for t in ticks if t >= high - 1e-9)
+    bottom = max(t for t in ticks if t <= low + 1e-9)
+    if percent and low >= 0 and high <= 100:
+        top = min(top, 100.0)
+    return bottom, top, [t for t in ticks if bottom - 1e-9 <= t <= top + 1e-9]
+
+
+def _x_ticks(years: tuple[int, ...]) -> list[int]:
+    step = max(1, math.ceil(len(years) / _MAX_X_TICKS))
+    # Count back from the latest year so the most recent one is always labelled.
+    return sorted(years[len(years) - 1::-step])
+
+
+_LEGEND = {"handlelength": 2.4, "handletextpad": 0.5, "columnspacing": 1.2, "borderpad": 0.3,
+           "labelspacing": 0.35, "borderaxespad": 0.2}
+_LEGEND_WIDTH = FIG_SIZE[0] * 72 - 12  # points available for the legend row
+_LABEL_WRAP = 34  # characters; only labels wider than the whole figure are wrapped
+
+
+def _text_width(text: str) -> float:
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    prop = FontProperties(size=FONT_SIZE)
+    return max(text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0]
+               for line in text.split("\n"))
+
+
+def _legend_layout(labels: list[str]) -> tuple[list[str], int, int]:
+    """Wrap over-long labels and choose columns so the legend fits the figure width.
+
+    Returns (labels, columns, rows). Widths are measured with the layout font, so the
+    choice is as deterministic as the drawing itself.
+    """
+    em = FONT_SIZE
+    entry_extra = (_LEGEND["handlelength"] + _LEGEND["handletextpad"]) * em
+    available = _LEGEND_WIDTH - 2 * _LEGEND["borderpad"] * em
+    wrapped = []
+    for label in labels:
+        if _text_width(label) + entry_extra > available:
+            label = textwrap.fill(label, _LABEL_WRAP, break_long_words=True)
+        wrapped.append(label)
+    widths = [_text_width(label) + entry_extra for label in wrapped]
+    columns = len(wrapped)
+    while columns > 1:
+        cols = _split_columns(widths, columns)
+        total = sum(max(c) for c in cols) + (len(cols) - 1) * _LEGEND["columnspacing"] * em
+        if total <= available:
+            break
+        columns -= 1
+    columns = max(columns, 1)
+    return wrapped, columns, _legend_lines(wrapped, columns)
+
+
+def _split_columns(items: list, columns: int) -> list[list]:
+    """Split entries into columns the way matplotlib's Legend does (numpy.array_split)."""
+    size, extra = divmod(len(items), columns)
+    out, start = [], 0
+    for c in range(columns):
+        stop = start + size + (1 if c < extra else 0)
+        if stop > start:
+            out.append(items[start:stop])
+        start = stop
+    return out
+
+
+def _legend_lines(labels: list[str], columns: int) -> int:
+    """Text lines the legend occupies: per row, the tallest (wrapped) label."""
+    cols = _split_columns([label.count("\n") + 1 for label in labels], columns)
+    return sum(max(col[r] for col in cols if r < len(col)) for r in range(len(cols[0]))) if cols else 0
+
+
+_TICK_LENGTH = 4.0
+_TICK_PAD = 3.5
+_LINE = FONT_SIZE * 1.2  # height of one line of text, points
+_EDGE = 6.0  # free margin along the figure edges, points
+
+
+def _legend_height(rows: int, lines: int) -> float:
+    """Height in points of a legend with `rows` rows holding `lines` text lines in total."""
+    return (rows * 1.05 * FONT_SIZE + (lines - rows) * 1.2 * FONT_SIZE
+            + (rows - 1) * _LEGEND["labelspacing"] * FONT_SIZE + 2 * _LEGEND["borderpad"] * FONT_SIZE)
+
+
+def _draw(spec: ChartSpec) -> Figure:
+    """Build the figure. Layout is computed here in points from measured text widths
+    (no constrained/tight layout: that would cost an extra draw per chart)."""
+    years = tuple(int(y) for y in spec.years)
+    percent = _is_percent(spec.unit)
+    series_values = [[_float(v) for v in s.values] for s in spec.series]
+    targets = [_float(v) for v in spec.targets]
+    present = [v for values in series_values for v in values if v is not None]
+    present_targets = [v for v in targets if v is not None]
+    drawn = [i for i, values in enumerate(series_values) if any(v is not None for v in values)]
+
+    # ---- what will be drawn, measured before the figure exists
+    legend_labels = [spec.series[i].label for i in drawn] + ([TARGET_LABEL] if present_targets else [])
+    if years and legend_labels:
+        legend_labels, columns, lines = _legend_layout(legend_labels)
+        rows = len(_split_columns(legend_labels, columns)[0])
+        legend_height = _legend_height(rows, lines)
+    else:
+        legend_labels, columns, lines, legend_height = [], 1, 0, 0.0
+    scale_values = present + present_targets
+    tick_unit = spec.unit if percent else ""
+    if scale_values:
+        integer = not percent and all(float(v).is_integer() for v in scale_values)
+        bottom, top, y_ticks = _y_range(scale_values, percent, integer)
+        y_labels = [format_number(t, tick_unit) for t in y_ticks]
+    else:
+        bottom, top, y_ticks, y_labels = 0.0, 1.0, [], []
+    unit_caption = spec.unit.strip() if scale_values and not percent else ""
+
+    # ---- figure and margins (points)
+    width = FIG_SIZE[0] * 72
+    # a legend taller than one row makes the figure taller, never the plot smaller
+    height = FIG_SIZE[1] * 72 + max(0.0, legend_height - _legend_height(1, 1))
+    y_label_width = max((_text_width(label) for label in y_labels), default=0.0)
+    left = _EDGE + y_label_width + _TICK_PAD + _TICK_LENGTH + 2
+    right = _EDGE + 8
+    top_margin = _EDGE + 6 + (_LINE + 6 if unit_caption else 0)
+    legend_bottom = _EDGE - 2
+    bottom_margin = legend_bottom + legend_height + 2 + _LINE + _TICK_PAD + _TICK_LENGTH
+
+    fig = Figure(figsize=(FIG_SIZE[0], height / 72), facecolor="white")
+    ax = fig.add_axes((left / width, bottom_margin / height,
+                       1 - (left + right) / width, 1 - (bottom_margin + top_margin) / height))
+    ax.set_facecolor("white")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(length=_TICK_LENGTH, width=1, pad=_TICK_PAD)
+
+    if not years:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, NO_DATA, transform=ax.transAxes, ha="center", va="center",
+                fontsize=FONT_SIZE + 2, color="#333333")
+        return fig
+
+    handles = []
+    nan = float("nan")
+    for index in drawn:  # a series without any value is not drawn; alt text says "нет данных"
+        values = series_values[index]
+        style = dict(_SERIES_STYLES[index % len(_SERIES_STYLES)])
+        if index >= len(_SERIES_STYLES):
+            style["marker"] = "XhH*"[(index - len(_SERIES_STYLES)) % 4]
+        (line,) = ax.plot(years, [nan if v is None else v for v in values],
+                          markeredgecolor="white", markeredgewidth=1.0, clip_on=False,
+                          zorder=6 if index == 0 else 5 - min(index, 4) * 0.1,
+                          solid_capstyle="round", dash_capstyle="butt", **style)
+        line.set_gid(f"series-{index}")
+        handles.append(line)
+    if present_targets:
+        (line,) = ax.plot(years, [nan if v is None else v for v in targets],
+                          clip_on=False, zorder=4, **_TARGET_STYLE)
+        line.set_gid("target")
+        handles.append(line)
+
+    # x axis: integer years only
+    ax.set_xlim(years[0] - 0.45, years[-1] + 0.45)
+    ax.xaxis.set_major_locator(FixedLocator(_x_ticks(years)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(int(round(x)))))
+    ax.xaxis.set_minor_locator(NullLocator())
+
+    # y axis: Russian number format, 0-based
+    ax.set_ylim(bottom, top)
+    if y_ticks:
+        ax.yaxis.set_major_locator(FixedLocator(y_ticks))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: format_number(y, tick_unit)))
+        ax.grid(axis="y", color="#d9d9d9", linewidth=0.9, zorder=0)
+        ax.set_axisbelow(True)
+    else:
+        ax.yaxis.set_major_locator(NullLocator())
+    ax.yaxis.set_minor_locator(NullLocator())
+    if unit_caption:
+        fig.text(_EDGE / width, 1 - _EDGE / height, unit_caption, ha="left", va="top",
+                 fontsize=FONT_SIZE, color="#444444")
+
+    if not present:
+        ax.text(0.5, 0.5, NO_DATA, transform=ax.transAxes, ha="center", va="center",
+                fontsize=FONT_SIZE + 2, color="#333333", zorder=10,
+                bbox={"boxstyle": "square,pad=0.4", "facecolor": "white", "edgecolor": "none"})
+
+    if handles:
+        fig.legend(handles, legend_labels, loc="lower center", ncols=columns, frameon=False,
+                   bbox_to_anchor=(0.5, legend_bottom / height), bbox_transform=fig.transFigure,
+                   **{**_LEGEND, "borderaxespad": 0})
+    return fig
+
+
+def render_svg(spec: ChartSpec) -> bytes:
+    """Draw one chart as SVG bytes. Pure and deterministic: same spec → same bytes."""
+    validate_spec(spec)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_RC):
+        fig = _draw(spec)
+        fig.savefig(buffer, format="svg", metadata=_SVG_METADATA, facecolor="white")
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- files, cache, pool
+
+def _check_key(key: str) -> PurePosixPath:
+    path = PurePosixPath(key)
+    if (not key or "\\" in key or path.is_absolute()
+            or any(part in ("", ".", "..") for part in key.split("/"))):
+        raise ValueError(f"недопустимый путь графика: {key!r}")
+    return path
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same directory + os.replace: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _looks_complete(data: bytes) -> bool:
+    return data.startswith(b"<?xml") and data.rstrip().endswith(b"</svg>")
+
+
+def _read_cache(cache_dir: Path | None, digest: str) -> bytes | None:
+    if cache_dir is None:
+        return None
+    try:
+        data = (cache_dir / f"{digest}.svg").read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return data if _looks_complete(data) else None  # a truncated entry is simply redrawn
+
+
+def _resolve_workers(workers: int) -> int:
+    if workers < 0:
+        raise ValueError("workers должно быть ≥ 0")
+    if workers == 0:
+        return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+    return workers
+
+
+def _pool_context():
+    # fork is cheapest (matplotlib is already imported); elsewhere fall back to the default.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _render_many(specs: list[ChartSpec], workers: int):
+    """Yield SVG bytes for each spec, in order."""
+    if workers > 1 and len(specs) >= POOL_THRESHOLD:
+        workers = min(workers, len(specs))
+        chunksize = max(1, len(specs) // (workers * 4))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            yield from pool.map(render_svg, specs, chunksize=chunksize)
+    else:
+        for spec in specs:
+            yield render_svg(spec)
+
+
+def render_charts(specs: Mapping[str, ChartSpec], out_dir: Path, cache_dir: Path | None,
+                  workers: int = 0) -> ChartStats:
+    """Write ``out_dir/<key>`` for every spec, reusing ``cache_dir/<spec_hash>.svg`` when present.
+
+    Keys are relative POSIX paths ("schools/6149001234/ege_rus.svg"). Specs are validated
+    before anything is drawn. Identical specs are drawn once.
+    """
+    out_dir = Path(out_dir)
+    cache_dir = Path(cache_dir) if cache_dir is not None else None
+    workers = _resolve_workers(workers)
+
+    by_digest: dict[str, list[PurePosixPath]] = {}
+    spec_of: dict[str, ChartSpec] = {}
+    for key, spec in specs.items():
+        path = _check_key(key)
+        try:
+            validate_spec(spec)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"график {key}: {error}") from error
+        digest = spec_hash(spec)
+        by_digest.setdefault(digest, []).append(path)
+        spec_of.setdefault(digest, spec)
+
+    cached = 0
+    missing: list[str] = []
+    for digest, paths in by_digest.items():
+        data = _read_cache(cache_dir, digest)
+        if data is None:
+            missing.append(digest)
+            continue
+        for path in paths:
+            _write_atomic(out_dir / path, data)
+        cached += len(paths)
+
+    rendered = 0
+    for digest, data in zip(missing, _render_many([spec_of[d] for d in missing], workers)):
+        if cache_dir is not None:
+            _write_atomic(cache_dir / f"{digest}.svg", data)
+        paths = by_digest[digest]
+        for path in paths:
+            _write_atomic(out_dir / path, data)
+        rendered += 1
+        cached += len(paths) - 1
+    return ChartStats(rendered=rendered, cached=cached)
