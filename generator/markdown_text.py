@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -21,9 +22,19 @@ def text(value: object) -> str:
     if value is None:
         return ""
     folded = " ".join(str(value).split())
-    escaped = html.escape(folded, quote=True)
+    escaped = html.escape(folded, quote=False)  # quotes are harmless in text; Markdown escapes attributes
     # '&' entities stay as they are; escape Markdown punctuation so '[x](javascript:…)' stays text.
     return _MD_SPECIAL.sub(r"\\\1", escaped)
+
+
+def meta_title(value: object) -> str:
+    """Front-matter title, a YAML string holding escaped HTML.
+
+    Material prints page.meta.title verbatim into <title> and the header, while its fallback
+    (`page.title | striptags`) unescapes entities; an escaped meta title is shown as text in both.
+    """
+    folded = " ".join(str(value or "").split())
+    return json.dumps(html.escape(folded, quote=False), ensure_ascii=False)
 
 
 def paragraphs(value: object) -> str:
@@ -71,6 +82,7 @@ def cell(value: object) -> str:
 FILTERS = {
     "t": text,
     "paragraphs": paragraphs,
+    "meta_title": meta_title,
     "attr": html_attr,
     "num": number,
     "signed": signed,

@@ -1,0 +1,114 @@
+"""Text from data files is shown as text: no live markup reaches the built HTML."""
+from __future__ import annotations
+
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.site_build import build_site
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mini"
+HOSTILE = [
+    "<script>alert('x1')</script>",
+    "<img src=x onerror=alert('x2')>",
+    "[ссылка](javascript:alert('x3'))",
+    "![картинка](https://evil.example/x4.png)",
+    "<a href=\"data:text/html,x5\">x5</a>",
+    "**жирный** <b onmouseover=alert('x6')>x6</b>",
+    "<iframe src=https://evil.example/x7></iframe>",
+    "</title><script>alert('x8')</script>",
+]
+PAYLOAD = " ".join(HOSTILE)
+
+
+class Live(HTMLParser):
+    """Collects markup that would act in a browser."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+        self.in_script = False
+        self.script = ""
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}>")
+            if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "data:")):
+                self.found.append(f"<{tag} {name}={value}>")
+            if name in ("src",) and value and "evil.example" in value:
+                self.found.append(f"<{tag} src={value}>")
+        if tag == "iframe":
+            self.found.append("<iframe>")
+        if tag == "script":
+            self.in_script, self.script = True, ""
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_script = False
+            if "alert(" in self.script:
+                self.found.append("<script>alert")
+
+    def handle_data(self, data):
+        if self.in_script:
+            self.script += data
+
+
+def poison(data: Path) -> None:
+    quoted = PAYLOAD.replace('"', '""')
+    schools = (data / "schools.csv").read_text(encoding="utf-8")
+    schools = schools.replace('"МБОУ «Первая школа»",Первая школа,Северное поселение',
+                              f'"{quoted}","{quoted}","{quoted}"')
+    (data / "schools.csv").write_text(schools, encoding="utf-8")
+    mentorships = (data / "mentorships.csv").read_text(encoding="utf-8")
+    (data / "mentorships.csv").write_text(mentorships.replace("стажировки", f'"{quoted}"'), encoding="utf-8")
+    yaml_text = PAYLOAD.replace("\\", "\\\\").replace('"', '\\"')
+    for path in (data / "roadmaps" / "municipal.yml", data / "programmes" / "test-2022.yml", data / "indicators.yml"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("Подписаны два договора.", f'"{yaml_text}"')
+        text = text.replace("Повысить качество образования в школах с низкими результатами.", f'"{yaml_text}"')
+        text = text.replace("Доля «двоек» на ВПР по математике", f'"{yaml_text}"')
+        text = text.replace("Организационные мероприятия", f'"{yaml_text}"')
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    data = root / "data"
+    shutil.copytree(FIXTURE, data)
+    poison(data)
+    out = root / "site"
+    build_site(data, out, progress=False)
+    return out
+
+
+def test_payload_reaches_pages_as_text(hostile_site):
+    school_page = (hostile_site / "schools" / "6100000001" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(" in school_page  # shown, as text
+    roadmap = (hostile_site / "roadmaps" / "municipal" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(" in roadmap
+
+
+def test_no_live_markup_in_any_page(hostile_site):
+    offenders = []
+    for page in hostile_site.rglob("*.html"):
+        parser = Live()
+        parser.feed(page.read_text(encoding="utf-8"))
+        offenders += [(str(page.relative_to(hostile_site)), f) for f in parser.found]
+    assert not offenders, offenders[:10]
+
+
+def test_titles_hold_no_markup(hostile_site):
+    import re
+
+    for page in hostile_site.rglob("*.html"):
+        for title in re.findall(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), re.S):
+            assert "<" not in title, (page, title)
+
+
+def test_search_index_holds_text_only(hostile_site):
+    index = (hostile_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "<script>alert(" not in index and "onerror=alert" not in index.replace("\\u003c", "<").split("&lt;")[0]
