@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("site"), help="куда собрать сайт (по умолчанию site/)")
     build.add_argument("--no-mkdocs", action="store_true", help="только Markdown и графики, без mkdocs build")
     build.add_argument("--quiet", action="store_true", help="не показывать ход сборки")
+    serve = commands.add_parser("serve", help="предпросмотр с автообновлением при изменении данных и шаблонов")
+    serve.add_argument("--data", type=Path, default=Path("data"), help="папка с данными (по умолчанию data/)")
+    serve.add_argument("--address", default="127.0.0.1:8000", help="адрес предпросмотра (по умолчанию 127.0.0.1:8000)")
     return parser
 
 
@@ -56,6 +59,10 @@ def run(argv: list[str] | None = None) -> int:
                   f"программ {len(ds.programmes)}, дорожных карт {len(ds.roadmaps)}, "
                   f"предупреждений {len(result.warnings)}.")
             return EXIT_OK
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(args.data, args.address)
         from .site_build import build_site
 
         summary = build_site(args.data, args.out, with_mkdocs=not args.no_mkdocs, progress=not args.quiet)

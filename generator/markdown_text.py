@@ -37,6 +37,11 @@ def meta_title(value: object) -> str:
     return json.dumps(html.escape(folded, quote=False), ensure_ascii=False)
 
 
+def snippet(value: object) -> str:
+    """Text inside an HTML snippet shown in a fenced code block: escaped, no backticks."""
+    return html.escape(" ".join(str(value or "").split()), quote=True).replace("`", "&#96;")
+
+
 def paragraphs(value: object) -> str:
     """Multi-paragraph text: blank lines separate paragraphs; each paragraph is inline text."""
     if not value:
@@ -83,6 +88,7 @@ FILTERS = {
     "t": text,
     "paragraphs": paragraphs,
     "meta_title": meta_title,
+    "snippet": snippet,
     "attr": html_attr,
     "num": number,
     "signed": signed,

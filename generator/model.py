@@ -85,6 +85,16 @@ class School:
 
 
 @dataclass(frozen=True)
+class Rename:
+    """A school's code changed (reorganisation): the old address redirects to the new page."""
+
+    old: str
+    new: str
+    date: date | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Status:
     year: int
     school: str
@@ -258,6 +268,7 @@ class Dataset:
     indicators: tuple[Indicator, ...] = ()
     programmes: tuple[Programme, ...] = ()
     roadmaps: tuple[Roadmap, ...] = ()
+    renames: tuple[Rename, ...] = ()
     file_dates: dict[str, date] = field(default_factory=dict)  # data file -> latest dated fact in it
 
     def school(self, code: str) -> School:

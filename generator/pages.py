@@ -44,6 +44,13 @@ PROGRAMME_TITLES = {
 class Rendered:
     pages: dict[str, str] = field(default_factory=dict)  # relative path -> Markdown
     charts: dict[str, ChartSpec] = field(default_factory=dict)  # relative path -> spec
+    site_data: "SiteData | None" = None
+
+
+def addresses(base_url: str, code: str) -> dict[str, str]:
+    """Absolute addresses a school pastes into its own site; they never change for a code."""
+    base = base_url.rstrip("/") + "/"
+    return {"page": f"{base}schools/{code}/", "embed": f"{base}embed/{code}/", "badge": f"{base}badge/{code}.svg"}
 
 
 def environment(templates: Path) -> Environment:
@@ -194,7 +201,7 @@ def render(dataset: Dataset, values: list[IndicatorValue], programme: list[Progr
            templates: Path) -> Rendered:
     env = environment(templates)
     sd = SiteData(dataset, values, programme)
-    out = Rendered()
+    out = Rendered(site_data=sd)
 
     def page(path: str, template: str, **context: object) -> None:
         def page_url(target: str) -> str:
@@ -232,12 +239,14 @@ def render(dataset: Dataset, values: list[IndicatorValue], programme: list[Progr
         page(f"roadmaps/{r.code}.md", "roadmap.md.j2", roadmap=r)
     page("schools/index.md", "schools.md.j2")
     for code, school in sd.schools.items():
-        page(f"schools/{code}.md", "school.md.j2", school=school, charts=school_charts[code], alts=alts)
+        page(f"schools/{code}.md", "school.md.j2", school=school, charts=school_charts[code], alts=alts,
+             urls=addresses(sd.site.base_url, code))
     page("mentors.md", "mentors.md.j2")
     page("indicators/index.md", "indicators.md.j2", charts=indicator_charts)
     for indicator in sd.visible:
         page(f"indicators/{indicator.code}.md", "indicator.md.j2", indicator=indicator, charts=indicator_charts,
              alts=alts)
     page("open-data.md", "open-data.md.j2")
+    page("for-schools.md", "for-schools.md.j2", addresses=addresses)
     page("contacts.md", "contacts.md.j2")
     return out

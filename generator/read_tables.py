@@ -8,7 +8,7 @@ from pathlib import Path
 from .csvio import Row, Table, read_csv
 from .errors import Problems
 from .fields import parse_date
-from .model import SCHOOL_STATUSES, Measure, Mentorship, Result, School, Source, Status
+from .model import SCHOOL_STATUSES, Measure, Mentorship, Rename, Result, School, Source, Status
 from .numbers import NumberError, parse_number
 from .urls import safe_url
 
@@ -179,3 +179,47 @@ def results(table: Table, known_schools: set[str], known_measures: set[str],
         lines[key] = row.line
         result.append(Result(year, school, measure, value))
     return tuple(result), lines
+
+
+def renames(table: Table, known: set[str], problems: Problems) -> tuple[Rename, ...]:
+    """old_code → new_code; chains are followed to the current code, cycles refused."""
+    direct: dict[str, tuple[str, int]] = {}
+    rows: dict[str, Rename] = {}
+    for row in table.rows:
+        old, new = _required(row, table.name, "old_code", problems), _required(row, table.name, "new_code", problems)
+        if old is None or new is None:
+            continue
+        if not SCHOOL_CODE.match(old):
+            problems.add(table.name, row.line, "old_code", f"недопустимый код «{old[:40]}»")
+            continue
+        if old in known:
+            problems.add(table.name, row.line, "old_code",
+                         f"код «{old}» всё ещё есть в schools.csv: старый код должен быть удалён из списка школ")
+            continue
+        if old in direct:
+            problems.add(table.name, row.line, "old_code", f"код «{old}» уже переименован в строке {direct[old][1]}")
+            continue
+        when = None
+        if row.get("date"):
+            try:
+                when = parse_date(row.get("date"))
+            except ValueError as err:
+                problems.add(table.name, row.line, "date", str(err))
+                continue
+        direct[old] = (new, row.line)
+        rows[old] = Rename(old, new, when, row.get("reason"))
+    out = []
+    for old, rename in rows.items():
+        seen, current = {old}, rename.new
+        while current in direct:
+            if current in seen:
+                problems.add(table.name, direct[old][1], "new_code", f"переименования образуют цикл через «{current}»")
+                break
+            seen.add(current)
+            current = direct[current][0]
+        else:
+            if current not in known:
+                problems.add(table.name, direct[old][1], "new_code", f"школа с кодом «{current}» не найдена в schools.csv")
+                continue
+            out.append(Rename(old, current, rename.date, rename.reason))
+    return tuple(out)

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from .charts import render_charts
+from .embeds import render_embeds
 from .errors import BuildFailed, InputError
 from .export import open_data_files
 from .indicators import compute
@@ -28,6 +29,7 @@ from .validation import validate
 log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates" / "pages"
+EMBED_TEMPLATES = REPO / "templates" / "embed"
 THEME = REPO / "templates" / "theme"
 CONTENT = REPO / "content"
 BASE_CONFIG = REPO / "mkdocs.yml"
@@ -97,6 +99,8 @@ def generate(data_dir: Path, work: Path, steps: Steps) -> tuple[object, dict, in
     docs = work / "docs"
     rendered = render(dataset, values, programme, TEMPLATES)
     for path, text in rendered.pages.items():
+        write_text(docs / path, text)
+    for path, text in render_embeds(rendered.site_data, EMBED_TEMPLATES).items():
         write_text(docs / path, text)
     for page in sorted(CONTENT.glob("*.md")):
         shutil.copyfile(page, docs / page.name)

@@ -17,8 +17,9 @@ STATUSES_COLUMNS = (("year", "school", "status"), ())
 MENTORSHIPS_COLUMNS = (("year", "mentor", "mentee"), ("agreement", "agreement_date", "forms"))
 MEASURES_COLUMNS = (("code",), ("title", "unit"))
 RESULTS_COLUMNS = (("year", "school", "measure", "value"), ())
+RENAMES_COLUMNS = (("old_code", "new_code"), ("date", "reason"))
 KNOWN_FILES = ("site.yml", "schools.csv", "statuses.csv", "mentorships.csv", "measures.csv", "results.csv",
-               "indicators.yml")
+               "indicators.yml", "renames.csv")
 KNOWN_DIRS = ("programmes", "roadmaps")
 
 
@@ -63,6 +64,8 @@ def validate(data_dir: Path) -> Validated:
     schools_table = tables.read_table(data_dir, "schools.csv", *SCHOOLS_COLUMNS, problems)
     schools = tables.schools(schools_table, problems) if schools_table else ()
     known = {s.code for s in schools}
+    renames_table = tables.read_table(data_dir, "renames.csv", *RENAMES_COLUMNS, problems)
+    renames = tables.renames(renames_table, known, problems) if renames_table else ()
     statuses_table = tables.read_table(data_dir, "statuses.csv", *STATUSES_COLUMNS, problems)
     statuses = tables.statuses(statuses_table, known, problems) if statuses_table else ()
     mentorships_table = tables.read_table(data_dir, "mentorships.csv", *MENTORSHIPS_COLUMNS, problems)
@@ -110,7 +113,7 @@ def validate(data_dir: Path) -> Validated:
     dataset = Dataset(
         site=site, schools=schools, statuses=statuses, mentorships=mentorships, measures=tuple(measures),
         results=results, indicators=tuple(i for i, _ in indicators), programmes=tuple(programmes),
-        roadmaps=tuple(roadmaps),
+        roadmaps=tuple(roadmaps), renames=renames,
     )
     if site.as_of is None:
         dataset = replace(dataset, site=replace(site, as_of=latest_date(dataset)))

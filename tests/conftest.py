@@ -1,6 +1,9 @@
 """Shared helpers: tiny data directories written inline, as the department would write them."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -47,3 +50,23 @@ def make_data(tmp_path: Path):
         return write_data(tmp_path / f"data{next(counter)}", files or {})
 
     return make
+
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+
+
+def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, env=env)
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "site"
+    proc = run_cli("build", "--data", str(DATA), "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "Готово: страниц" in proc.stdout
+    return out
+
+

@@ -18,22 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
+from conftest import DATA, REPO, run_cli
 
-
-def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, env=env)
-
-
-@pytest.fixture(scope="session")
-def demo_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "site"
-    proc = run_cli("build", "--data", str(DATA), "--out", str(out), "--quiet")
-    assert proc.returncode == 0, proc.stderr
-    assert "Готово: страниц" in proc.stdout
-    return out
 
 
 def read_csv(name: str) -> list[dict[str, str]]:

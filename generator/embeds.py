@@ -1,0 +1,70 @@
+"""What a school pastes into its own site: a framable summary page, an SVG badge, and redirects.
+
+These are standalone static files (not MkDocs pages): no sidebar, no header, no scripts, nothing
+loaded from another host, so they work inside an iframe on any school's site builder.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .markdown_text import FILTERS
+from .model import STATUS_MENTOR, School
+from .pages import STATUS_WORDS, SiteData, addresses
+
+# Characters of DejaVu Sans 11 px average about 6.6 px; badges size themselves from the text.
+CHAR_WIDTH = 6.6
+BADGE_PADDING = 8
+
+
+@dataclass(frozen=True)
+class Badge:
+    label: str
+    message: str
+    tone: str  # participant | mentor | none
+
+    def width(self, text: str) -> int:
+        return int(len(text) * CHAR_WIDTH + 2 * BADGE_PADDING)
+
+
+def badge_for(sd: SiteData, school: School) -> Badge:
+    statuses = sd.school_in_year(school.code, sd.year)
+    participant = [s for s in statuses if s != STATUS_MENTOR]
+    if participant:
+        return Badge("Проект «500+»", f"{' и '.join(participant)} · {sd.year}", "participant")
+    if STATUS_MENTOR in statuses:
+        return Badge("Проект «500+»", f"школа-наставник · {sd.year}", "mentor")
+    return Badge("Проект «500+»", f"не участвует · {sd.year}", "none")
+
+
+def environment(templates: Path) -> Environment:
+    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html.j2", "svg.j2"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters.update({k: FILTERS[k] for k in ("num", "rudate")})
+    env.globals["status_words"] = STATUS_WORDS
+    return env
+
+
+def render_embeds(sd: SiteData, templates: Path) -> dict[str, str]:
+    """Relative path under the site → file text."""
+    env = environment(templates)
+    out: dict[str, str] = {}
+    embed, badge, redirect = (env.get_template(n) for n in ("embed.html.j2", "badge.svg.j2", "redirect.html.j2"))
+    for code, school in sd.schools.items():
+        urls = addresses(sd.site.base_url, code)
+        b = badge_for(sd, school)
+        indicators = [(ind, sd.series(ind.code, "school", code).get(sd.year)) for ind in sd.school_level]
+        out[f"embed/{code}/index.html"] = embed.render(sd=sd, school=school, urls=urls, badge=b,
+                                                      indicators=[(i, v) for i, v in indicators if v is not None])
+        out[f"badge/{code}.svg"] = badge.render(badge=b, school=school)
+    for rename in sd.ds.renames:
+        new = sd.schools[rename.new]
+        # Old addresses keep working: the page and the embed redirect, the badge is a copy.
+        out[f"schools/{rename.old}/index.html"] = redirect.render(target=f"../../schools/{rename.new}/",
+                                                                 school=new, rename=rename)
+        out[f"embed/{rename.old}/index.html"] = redirect.render(target=f"../../embed/{rename.new}/",
+                                                               school=new, rename=rename)
+        out[f"badge/{rename.old}.svg"] = out[f"badge/{rename.new}.svg"]
+    return out
