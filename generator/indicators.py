@@ -5,7 +5,7 @@ Comparisons use exact (unrounded) values; published values are rounded half-up.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -30,6 +30,7 @@ class IndicatorValue:
     status: str
     suppressed: bool = False  # this group is smaller than min_group_size
     change_hidden: bool = False  # last year's group was suppressed: the change would reveal it
+    secondary: bool = False  # hidden only so that another hidden group cannot be recomputed
 
     @property
     def value(self) -> Decimal | None:
@@ -159,4 +160,48 @@ def compute(dataset: Dataset) -> list[IndicatorValue]:
             for y in years if figures.has_row(y, "", indicator)
         }
         out.extend(_series(indicator, years, "municipality", "", per_year, min_group))
-    return out
+    return protect(out, participants, everyone, min_group)
+
+
+def protect(values: list[IndicatorValue], participants: dict[int, frozenset[str]], everyone: list[str],
+            min_group: int) -> list[IndicatorValue]:
+    """Secondary suppression for share indicators.
+
+    A group total publishes its numerator and denominator, so a single hidden school inside it
+    could be recomputed by subtracting the published schools. While the hidden members of a
+    published group add up to fewer than `min_group` pupils, the published member with the
+    smallest denominator is hidden as well (ties broken by school code); if none is left, the
+    group total itself is hidden.
+    """
+    index = {(v.indicator, v.scope, v.school, v.year): i for i, v in enumerate(values)}
+    values = list(values)
+    groups = [("participants", lambda y: participants.get(y, frozenset())), ("all", lambda y: everyone)]
+    changed = True
+    while changed:
+        changed = False
+        for (indicator, scope, _, year), gi in list(index.items()):
+            if scope not in ("participants", "all"):
+                continue
+            group = values[gi]
+            if group.suppressed or group.denominator is None or group.exact is None:
+                continue
+            members = dict(groups)[scope](year)
+            rows = [values[index[k]] for k in ((indicator, "school", s, year) for s in members) if k in index]
+            rows = [r for r in rows if r.exact is not None and r.denominator is not None]
+            hidden = sum(r.denominator for r in rows if r.suppressed)
+            if not hidden or hidden >= min_group:
+                continue
+            visible = sorted((r for r in rows if not r.suppressed), key=lambda r: (r.denominator, r.school))
+            if visible:
+                victim = visible[0]
+                values[index[(indicator, "school", victim.school, year)]] = replace(
+                    victim, suppressed=True, secondary=True, status=SUPPRESSED)
+            else:
+                values[gi] = replace(group, suppressed=True, secondary=True, status=SUPPRESSED)
+            changed = True
+    # A change against a newly hidden previous year would reveal it too.
+    for i, v in enumerate(values):
+        previous = index.get((v.indicator, v.scope, v.school, v.year - 1))
+        if previous is not None and values[previous].suppressed and not v.change_hidden:
+            values[i] = replace(v, change_hidden=True)
+    return values
