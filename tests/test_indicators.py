@@ -251,3 +251,43 @@ def test_programme_level_indicators(make_data):
     assert prog[(2022, "improved:pass")].status == "no_data"
     # improved:fails (better = lower): no participant has two years of fails figures -> no data
     assert prog[(2023, "improved:fails")].status == "no_data"
+
+
+def test_secondary_suppression_protects_a_lone_small_group(make_data):
+    # Participants 2023: s1 (4 pupils: hidden) and s2 (40). The group total 4 + 40 is published,
+    # so s2 must be hidden too, or s1 = total − s2 could be recomputed. s3 is no participant.
+    d = make_data({"indicators.yml": INDICATORS, "results.csv": """\
+        year,school,measure,value
+        2023,s1,passed,3
+        2023,s1,sat,4
+        2023,s2,passed,30
+        2023,s2,sat,40
+        2023,s3,passed,10
+        2023,s3,sat,50
+        """})
+    _, v = values(d)
+    assert v[(2023, "school", "s1", "pass")].status == "suppressed"
+    s2 = v[(2023, "school", "s2", "pass")]
+    assert s2.status == "suppressed" and s2.secondary and s2.value is None
+    part = v[(2023, "participants", "", "pass")]
+    assert part.value == Decimal("75.0")  # (3 + 30) / 44 published: s1 and s2 hidden together (44 >= 5)
+    # 'all' = s1 + s2 + s3: hidden s1 + s2 = 44 pupils >= 5, so s3 stays published.
+    assert v[(2023, "school", "s3", "pass")].value == Decimal("20.0")
+
+
+def test_group_hidden_when_no_member_can_cover(make_data):
+    # Only s1 is a participant with data (3 pupils): hiding another member is impossible,
+    # so the participants total is hidden itself.
+    d = make_data({"indicators.yml": INDICATORS, "results.csv": """\
+        year,school,measure,value
+        2023,s1,passed,2
+        2023,s1,sat,3
+        2023,s3,passed,10
+        2023,s3,sat,50
+        """})
+    _, v = values(d)
+    assert v[(2023, "participants", "", "pass")].suppressed  # 3 < 5 already: primary
+    every = v[(2023, "all", "", "pass")]
+    # 'all' = s1 (hidden, 3) + s3 (50): s3 must be hidden too, then 'all' covers 53 pupils.
+    assert v[(2023, "school", "s3", "pass")].secondary
+    assert every.value == Decimal("22.6")  # 12 / 53 = 22.64 %
