@@ -79,6 +79,30 @@ def russian_date(value: date | None) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
+_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s",
+                      "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia"]))
+
+
+def slug(value: object) -> str:
+    """A readable Latin id for an anchor: 'Работа с родителями' -> 'rabota-s-roditeliami'."""
+    latin = "".join(_TRANSLIT.get(ch, ch) for ch in str(value).lower())
+    return re.sub(r"[^a-z0-9]+", "-", latin).strip("-") or "x"
+
+
+def anchor(value: object) -> str:
+    """An id fragment from a roadmap item number: '1.2' -> '1-2'."""
+    return re.sub(r"[^0-9A-Za-z]+", "-", str(value)).strip("-") or "x"
+
+
+def filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size}\u00a0Б"
+    if size < 1024 * 1024:
+        return number(Decimal(size * 10 // 1024) / 10, "КБ")
+    return number(Decimal(size * 10 // (1024 * 1024)) / 10, "МБ")
+
+
 def cell(value: object) -> str:
     """Text safe inside a Markdown table cell."""
     return text(value) or " "
@@ -94,6 +118,9 @@ FILTERS = {
     "signed": signed,
     "rudate": russian_date,
     "cell": cell,
+    "slug": slug,
+    "anchor": anchor,
+    "filesize": filesize,
 }
 GLOBALS = {"link": link}
 

@@ -231,6 +231,7 @@ class RoadmapItem:
     indicator: str = ""
     targets: dict[int, str] = field(default_factory=dict)
     openness: bool = False
+    fulfilled_in: str = ""  # site section where an information-openness item is fulfilled
     reports: tuple[Report, ...] = ()
     source: Source = Source("", 0)
 
@@ -258,6 +259,66 @@ class Roadmap:
 
 
 @dataclass(frozen=True)
+class Link:
+    title: str
+    url: str = ""
+    document: str = ""  # a document code instead of a URL
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    slug: str
+    title: str
+    date: date
+    kind: str  # анонс | отчёт | новость
+    body: str  # sanitised Markdown
+    event_date: date | None = None
+    report_for: str = ""
+    schools: tuple[str, ...] = ()
+    roadmap_items: tuple[str, ...] = ()  # "<roadmap code>:<item number>"
+    documents: tuple[str, ...] = ()
+    practices: tuple[str, ...] = ()
+    source: Source = Source("", 0)
+
+
+@dataclass(frozen=True)
+class Practice:
+    slug: str
+    title: str
+    school: str
+    topic: str
+    date: date
+    body: str
+    materials: tuple[Link, ...] = ()
+    schools: tuple[str, ...] = ()  # schools that adopted it
+    source: Source = Source("", 0)
+
+
+@dataclass(frozen=True)
+class Document:
+    code: str
+    kind: str
+    title: str
+    number: str = ""
+    date: date | None = None
+    file: str = ""  # path under the data folder, e.g. files/order-426.pdf
+    url: str = ""
+    size: int = 0  # bytes, for a local file
+    source: Source = Source("", 0)
+
+    @property
+    def format(self) -> str:
+        name = self.file or self.url
+        return name.rsplit(".", 1)[-1].upper() if "." in name.rsplit("/", 1)[-1] else ""
+
+
+NEWS_KINDS = ("анонс", "отчёт", "новость")
+DOCUMENT_KINDS = ("приказ", "программа", "договор", "положение", "отчёт", "методические рекомендации")
+SITE_SECTIONS = ("home", "programmes", "roadmaps", "schools", "mentors", "indicators", "open-data", "news",
+                 "practices", "documents", "parents", "for-schools", "feed")
+
+
+@dataclass(frozen=True)
 class Dataset:
     site: Site
     schools: tuple[School, ...]
@@ -269,6 +330,9 @@ class Dataset:
     programmes: tuple[Programme, ...] = ()
     roadmaps: tuple[Roadmap, ...] = ()
     renames: tuple[Rename, ...] = ()
+    news: tuple[NewsItem, ...] = ()
+    practices: tuple[Practice, ...] = ()
+    documents: tuple[Document, ...] = ()
     file_dates: dict[str, date] = field(default_factory=dict)  # data file -> latest dated fact in it
 
     def school(self, code: str) -> School:

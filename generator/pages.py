@@ -11,11 +11,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .charts import ChartSpec, Series, alt_text
 from .indicators import IndicatorValue
-from .markdown_text import FILTERS, GLOBALS
+from .markdown_text import FILTERS, GLOBALS, link, text
 from .model import STATUS_MENTOR, Dataset, Indicator, ProgrammeTarget, Roadmap, Target
 from .indicators import judge
 from .programme_indicators import BETTER, UNITS, ProgrammeValue
-from .roadmap_status import ItemState, judge_roadmap, progress
+from .openness import SECTION_PAGES, SECTION_TITLES, obligations, section_dates
+from .roadmap_status import ItemState, deadline, judge_roadmap, periods, progress
 
 STATUS_WORDS = {
     "achieved": ("✓", "достигнуто"),
@@ -96,6 +97,12 @@ class SiteData:
             self.pairs_by_year[m.year].append(m)
         self.roadmap_states = {r.code: judge_roadmap(r, self.as_of or date(self.year, 12, 31)) for r in dataset.roadmaps}
         self.school_roadmaps = {r.school: r for r in dataset.roadmaps if r.school}
+        self.roadmaps = {r.code: r for r in dataset.roadmaps}
+        self.documents = {d.code: d for d in dataset.documents}
+        self.practices = {p.slug: p for p in dataset.practices}
+        self.news = {n.slug: n for n in dataset.news}
+        self.section_dates = section_dates(dataset)
+        self.obligations = obligations(dataset)
         self.municipal_roadmaps = [r for r in dataset.roadmaps if not r.school]
         self.participants_ever = sorted({s.school for s in dataset.statuses if s.status != STATUS_MENTOR})
         self.mentors_ever = sorted({s.school for s in dataset.statuses if s.status == STATUS_MENTOR}
@@ -119,6 +126,71 @@ class SiteData:
     def sections(self, roadmap: Roadmap) -> list[tuple[object, list[ItemState]]]:
         states = {id(s.item): s for s in self.roadmap_states[roadmap.code]}
         return [(section, [states[id(i)] for i in section.items]) for section in roadmap.sections]
+
+    # --- information openness: news, practices, documents, cross-links, dates -------------------
+
+    def news_for_school(self, code: str) -> list:
+        return [n for n in reversed(self.ds.news) if code in n.schools]
+
+    def news_for_item(self, roadmap: Roadmap, number: str) -> list:
+        ref = f"{roadmap.code}:{number}"
+        return [n for n in reversed(self.ds.news) if ref in n.roadmap_items]
+
+    def practices_by_school(self, code: str) -> list:
+        return [p for p in self.ds.practices if p.school == code or code in p.schools]
+
+    def news_for_practice(self, slug: str) -> list:
+        return [n for n in reversed(self.ds.news) if slug in n.practices]
+
+    def item_ref(self, ref: str):
+        """(roadmap, item) for 'code:number'."""
+        code, _, number = ref.partition(":")
+        roadmap = self.roadmaps[code]
+        return roadmap, next(i for i in roadmap.items if i.number == number)
+
+    def report_of(self, slug: str):
+        return next((n for n in self.ds.news if n.kind == "отчёт" and n.report_for == slug), None)
+
+    def public_news(self) -> list:
+        """Newest first. Past announcements without a report stay listed as announcements."""
+        return list(reversed(self.ds.news))
+
+    def history(self, roadmap: Roadmap) -> list[tuple]:
+        """(date, item, report) newest first: what changed when."""
+        rows = [(r.date, item, r) for item in roadmap.items for r in item.reports
+                if self.as_of is None or r.date <= self.as_of]
+        return sorted(rows, key=lambda row: (row[0], row[1].number), reverse=True)
+
+    def progress_by_year(self, roadmap: Roadmap) -> list[tuple[int, int, int]]:
+        """(year, items due that year, of them done by their deadline's year end)."""
+        out = []
+        for year in range(min(self.years or [self.year]), self.year + 1):
+            due = done = 0
+            for st in self.roadmap_states[roadmap.code]:
+                item = st.item
+                deadlines = [p.end for p in periods(item, date(year, 12, 31)) if p.end.year == year] \
+                    if item.recurrence != "once" else ([deadline(item)] if deadline(item) and deadline(item).year == year else [])
+                for end in deadlines:
+                    due += 1
+                    start = date(year, 1, 1) if item.recurrence != "once" else date(1900, 1, 1)
+                    if any(r.status == "выполнено" and start <= r.date <= date(year, 12, 31) for r in item.reports):
+                        done += 1
+            if due:
+                out.append((year, due, done))
+        return out
+
+    def updated(self, *dates) -> date | None:
+        """'Last updated' of a page: the latest dated fact it shows, else the data's date."""
+        found = [d for d in dates if d is not None and (self.as_of is None or d <= self.as_of)]
+        return max(found) if found else self.as_of
+
+    def school_updated(self, code: str) -> date | None:
+        dates = [m.agreement_date for m in self.ds.mentorships if code in (m.mentor, m.mentee)]
+        roadmap = self.school_roadmaps.get(code)
+        if roadmap:
+            dates += [r.date for i in roadmap.items for r in i.reports]
+        dates += [n.date for n in self.news_for_school(code)] + [p.date for p in self.practices_by_school(code)]
+        return self.updated(self.as_of if code in self.ds.participants(self.year) else None, *dates)
 
     def participants_of(self, year: int) -> list[str]:
         return sorted(self.ds.participants(year), key=lambda c: self.schools[c].label)
@@ -198,18 +270,15 @@ def indicator_chart(sd: SiteData, indicator: Indicator) -> ChartSpec | None:
 
 
 def render(dataset: Dataset, values: list[IndicatorValue], programme: list[ProgrammeValue],
-           templates: Path) -> Rendered:
+           templates: Path, content_pages: tuple[Path, ...] = ()) -> Rendered:
     env = environment(templates)
     sd = SiteData(dataset, values, programme)
     out = Rendered(site_data=sd)
 
-    def page(path: str, template: str, **context: object) -> None:
-        def page_url(target: str) -> str:
-            # MkDocs resolves links between .md files relative to the linking file.
-            return posixpath.relpath(target, posixpath.dirname(path) or ".")
+    jobs: list[tuple[str, str, dict]] = []
 
-        out.pages[path] = env.get_template(template).render(sd=sd, site=sd.site, page_path=path, page_url=page_url,
-                                                            **context)
+    def page(path: str, template: str, **context: object) -> None:
+        jobs.append((path, template, context))
 
     school_charts: dict[str, dict[str, str]] = {}
     for code in sd.schools:
@@ -248,5 +317,47 @@ def render(dataset: Dataset, values: list[IndicatorValue], programme: list[Progr
              alts=alts)
     page("open-data.md", "open-data.md.j2")
     page("for-schools.md", "for-schools.md.j2", addresses=addresses)
+    page("news/index.md", "news-index.md.j2")
+    for item in dataset.news:
+        page(f"news/{item.slug}.md", "news.md.j2", item=item)
+    page("practices/index.md", "practices-index.md.j2")
+    for practice in dataset.practices:
+        page(f"practices/{practice.slug}.md", "practice.md.j2", practice=practice)
+    page("documents.md", "documents.md.j2")
+    page("openness.md", "openness.md.j2", section_titles=SECTION_TITLES, section_pages=SECTION_PAGES)
     page("contacts.md", "contacts.md.j2")
+    known = {path for path, _, _ in jobs} | {p.name for p in content_pages}
+    for path, template, context in jobs:
+        out.pages[path] = env.get_template(template).render(
+            sd=sd, site=sd.site, page_path=path, page_url=_page_url(path), link=_linker(path, known), **context)
     return out
+
+
+def _page_url(path: str):
+    def page_url(target: str) -> str:
+        # MkDocs resolves links between .md files relative to the linking file.
+        return posixpath.relpath(target, posixpath.dirname(path) or ".")
+    return page_url
+
+
+def site_target(url: str, known: set[str]) -> str | None:
+    """'/indicators/' → 'indicators/index.md'; '/schools/x/#a' → 'schools/x.md#a'; None when no such page."""
+    path, _, fragment = url.partition("#")
+    path = path.strip("/")
+    candidates = ["index.md"] if not path else [f"{path}/index.md", f"{path}.md", path]
+    for candidate in candidates:
+        if candidate in known:
+            return candidate + (f"#{fragment}" if fragment else "")
+    return None
+
+
+def _linker(path: str, known: set[str]):
+    """link() for one page: site-relative targets from data become page-relative .md links."""
+    page_url = _page_url(path)
+
+    def page_link(label: object, url: str | None) -> str:
+        if url and url.startswith("/") and not url.startswith("//"):
+            target = site_target(url, known)
+            return link(label, page_url(target)) if target else text(label)
+        return link(label, url)
+    return page_link

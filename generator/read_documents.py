@@ -7,7 +7,7 @@ from decimal import Decimal
 from .errors import Problems
 from .fields import Fields
 from .model import (
-    PUBLISH_LEVELS, RECURRENCES, REPORT_STATUSES, Approval, Baseline, Contacts, Evidence, Indicator, Programme,
+    PUBLISH_LEVELS, RECURRENCES, REPORT_STATUSES, SITE_SECTIONS, Approval, Baseline, Contacts, Evidence, Indicator, Programme,
     ProgrammeTarget, Report, Roadmap, RoadmapItem, RoadmapSection, Rule, Site, Source, Stage, Target,
 )
 from .urls import safe_url
@@ -233,7 +233,11 @@ def report(f: Fields) -> Report | None:
 
 def roadmap_item(f: Fields) -> RoadmapItem | None:
     f.only("number", "title", "deadline", "due", "period", "recurrence", "responsible", "expected_result", "indicator",
-           "targets", "openness", "reports")
+           "targets", "openness", "fulfilled_in", "reports")
+    fulfilled_in = f.text("fulfilled_in")
+    if fulfilled_in and fulfilled_in not in SITE_SECTIONS:
+        f.error("fulfilled_in", f"ожидался раздел сайта: {', '.join(SITE_SECTIONS)}; найдено «{fulfilled_in[:30]}»")
+        fulfilled_in = ""
     due = f.date("due")
     start = end = None
     period = f.mapping("period")
@@ -256,6 +260,7 @@ def roadmap_item(f: Fields) -> RoadmapItem | None:
         number=number, title=title, deadline=f.text("deadline"), due=due, period_start=start, period_end=end,
         recurrence=recurrence, responsible=f.text("responsible"), expected_result=f.text("expected_result"),
         indicator=f.text("indicator"), targets=f.year_map("targets", numeric=False), openness=f.boolean("openness"),
+        fulfilled_in=fulfilled_in,
         reports=tuple(sorted(reports, key=lambda r: r.date)), source=Source(f.file, f.line),
     )
 

@@ -19,6 +19,7 @@ import yaml
 
 from .charts import render_charts
 from .embeds import render_embeds
+from .feeds import render_feed
 from .errors import BuildFailed, InputError
 from .export import open_data_files
 from .indicators import compute
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates" / "pages"
 EMBED_TEMPLATES = REPO / "templates" / "embed"
+FEED_TEMPLATES = REPO / "templates" / "feeds"
 THEME = REPO / "templates" / "theme"
 CONTENT = REPO / "content"
 BASE_CONFIG = REPO / "mkdocs.yml"
@@ -97,11 +99,17 @@ def generate(data_dir: Path, work: Path, steps: Steps) -> tuple[object, dict, in
     programme = compute_programme(dataset, values)
     steps(f"Показатели рассчитаны: значений {len(values)}, показателей программы {len(programme)}")
     docs = work / "docs"
-    rendered = render(dataset, values, programme, TEMPLATES)
+    rendered = render(dataset, values, programme, TEMPLATES, tuple(sorted(CONTENT.glob("*.md"))))
     for path, text in rendered.pages.items():
         write_text(docs / path, text)
     for path, text in render_embeds(rendered.site_data, EMBED_TEMPLATES).items():
         write_text(docs / path, text)
+    write_text(docs / "feed.xml", render_feed(rendered.site_data, FEED_TEMPLATES))
+    for document in dataset.documents:
+        if document.file:  # validated: a regular file inside the data folder
+            target = docs / document.file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(data_dir / document.file, target)
     for page in sorted(CONTENT.glob("*.md")):
         shutil.copyfile(page, docs / page.name)
     for name, text in open_data_files(dataset, values, programme).items():
@@ -118,7 +126,9 @@ def generate(data_dir: Path, work: Path, steps: Steps) -> tuple[object, dict, in
 
 def run_mkdocs(config: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8"}
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
+    # No --quiet: in MkDocs 1.6 it filters warnings before the strict-mode counter sees them,
+    # so `--strict --quiet` passes a build with warnings. The output is captured instead.
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
                           capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise BuildFailed(f"mkdocs build --strict завершился с ошибкой:\n{proc.stdout}{proc.stderr}")

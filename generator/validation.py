@@ -10,6 +10,8 @@ from . import read_tables as tables
 from .errors import DataProblem, Problems
 from .model import STATUS_MENTOR, Dataset, Indicator, Measure, Programme, Roadmap
 from .read_documents import PROGRAMME_CODES
+from . import read_content as content
+from .openness import obligations, unreported_announcements
 from .yamlio import read_yaml_file
 
 SCHOOLS_COLUMNS = (("code", "name", "short_name"), ("district", "website", "address"))
@@ -20,7 +22,7 @@ RESULTS_COLUMNS = (("year", "school", "measure", "value"), ())
 RENAMES_COLUMNS = (("old_code", "new_code"), ("date", "reason"))
 KNOWN_FILES = ("site.yml", "schools.csv", "statuses.csv", "mentorships.csv", "measures.csv", "results.csv",
                "indicators.yml", "renames.csv")
-KNOWN_DIRS = ("programmes", "roadmaps")
+KNOWN_DIRS = ("programmes", "roadmaps", "news", "practices", "files")
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,17 @@ def validate(data_dir: Path) -> Validated:
 
     programmes = [p for p in (docs.programme(d, n, problems) for n, d in _yaml_files(data_dir, "programmes", problems)) if p]
     roadmaps = [r for r in (docs.roadmap(d, n, problems) for n, d in _yaml_files(data_dir, "roadmaps", problems)) if r]
+    news = [n for n in (content.news_item(path, f"news/{path.name}", problems)
+                        for path in sorted((data_dir / "news").glob("*.md"))) if n] if (data_dir / "news").is_dir() else []
+    practices = [p for p in (content.practice(path, f"practices/{path.name}", problems)
+                             for path in sorted((data_dir / "practices").glob("*.md"))) if p] \
+        if (data_dir / "practices").is_dir() else []
+    documents = []
+    if (data_dir / "documents.yml").is_file():
+        doc = read_yaml_file(data_dir / "documents.yml", "documents.yml", problems)
+        if doc is not None:
+            documents = content.documents(doc, data_dir, problems)
+    _check_content(news, practices, documents, roadmaps, known, problems)
     _check_unique([(p.code, p.source) for p in programmes], "programme", problems)
     _check_unique([(r.code, r.source) for r in roadmaps], "roadmap", problems)
     _check_programmes(programmes, {i.code for i, _ in indicators}, problems)
@@ -113,10 +126,21 @@ def validate(data_dir: Path) -> Validated:
     dataset = Dataset(
         site=site, schools=schools, statuses=statuses, mentorships=mentorships, measures=tuple(measures),
         results=results, indicators=tuple(i for i, _ in indicators), programmes=tuple(programmes),
-        roadmaps=tuple(roadmaps), renames=renames,
+        roadmaps=tuple(roadmaps), renames=renames, news=tuple(sorted(news, key=lambda n: (n.date, n.slug))),
+        practices=tuple(sorted(practices, key=lambda p: (p.topic, p.title))), documents=tuple(documents),
     )
     if site.as_of is None:
         dataset = replace(dataset, site=replace(site, as_of=latest_date(dataset)))
+    for item in unreported_announcements(dataset):
+        warnings.add(item.source.file, 1, "kind",
+                     f"анонс мероприятия {item.event_date:%d.%m.%Y} без отчёта: опубликуйте отчёт (kind: отчёт, "
+                     f"report_for: {item.slug}); на сайте это не показывается")
+    for ob in obligations(dataset):
+        if ob.due:
+            when = f"{ob.updated:%d.%m.%Y}" if ob.updated else "нет данных"
+            warnings.add(ob.item.source.file, ob.item.source.line, f"пункт {ob.item.number}",
+                         f"раздел «{ob.section or 'не указан'}» обновлялся более квартала назад (последнее обновление: "
+                         f"{when}); обновите его или добавьте отчёт о выполнении")
     return Validated(dataset, tuple(sorted(warnings.items)))
 
 
@@ -126,6 +150,31 @@ def latest_date(dataset: Dataset) -> date | None:
     dates += [r.date for rm in dataset.roadmaps for item in rm.items for r in item.reports]
     dates += [p.approved.date for p in dataset.programmes if p.approved.date]
     return max(dates) if dates else None
+
+
+def _check_content(news, practices, documents, roadmaps, schools: set[str], problems: Problems) -> None:
+    items = {f"{r.code}:{i.number}" for r in roadmaps for i in r.items}
+    docs = {d.code for d in documents}
+    slugs = {p.slug for p in practices}
+    announcements = {n.slug for n in news if n.kind == "анонс"}
+    for n in news:
+        checks = [("schools", n.schools, schools, "школа с кодом «{}» не найдена в schools.csv"),
+                  ("roadmap_items", n.roadmap_items, items, "пункт дорожной карты «{}» не найден (формат: код_карты:номер)"),
+                  ("documents", n.documents, docs, "документ «{}» не найден в documents.yml"),
+                  ("practices", n.practices, slugs, "практика «{}» не найдена в practices/")]
+        for field, refs, known, message in checks:
+            for ref in refs:
+                if ref not in known:
+                    problems.add(n.source.file, 0, field, message.format(ref))
+        if n.report_for and n.report_for not in announcements:
+            problems.add(n.source.file, 0, "report_for", f"анонс «{n.report_for}» не найден в news/")
+    for p in practices:
+        for code in (p.school, *p.schools):
+            if code not in schools:
+                problems.add(p.source.file, 0, "school", f"школа с кодом «{code}» не найдена в schools.csv")
+        for m in p.materials:
+            if m.document and m.document not in docs:
+                problems.add(p.source.file, 0, "materials", f"документ «{m.document}» не найден в documents.yml")
 
 
 def _check_shares(results, result_lines, indicators: list[Indicator], problems: Problems) -> None:
