@@ -126,6 +126,7 @@ def documents(doc: object, data_dir: Path, problems: Problems) -> list[Document]
     for f in Fields({"documents": doc}, name, problems).items("documents"):
         if not f.ok:
             continue
+        f.where = f"документ {f.doc.get('code', '?')}"
         f.only("code", "kind", "title", "number", "date", "file", "url")
         code = f.text("code", required=True)
         if code and not SLUG.match(code):

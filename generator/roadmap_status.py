@@ -41,23 +41,29 @@ def month_of(day: date) -> Period:
 
 
 def periods(item: RoadmapItem, until: date) -> list[Period]:
-    """The item's periods whose deadline has passed by `until` (recurring items only)."""
+    """The item's periods that have ended before `until` (recurring items only).
+
+    A period has ended when its deadline is strictly before `until`, as for one-off items:
+    the deadline day itself is not late.
+    """
     begin = item.period_start or item.due or until
-    finish = min(item.period_end or until, until)
+    last = item.period_end
+
+    def ended(deadline: date) -> bool:
+        return deadline < until and (last is None or deadline <= last)
+
     out: list[Period] = []
     if item.recurrence == "yearly":
         # The deadline in each year is the due day (or 31 December when only a period is given).
         month, day = (item.due.month, item.due.day) if item.due else (12, 31)
-        for year in range(begin.year, finish.year + 1):
+        for year in range(begin.year, until.year + 1):
             deadline = _safe_date(year, month, day)
-            if deadline < begin:
-                continue
-            if deadline <= finish:
+            if deadline >= begin and ended(deadline):
                 out.append(Period(max(begin, date(year, 1, 1)), deadline))
     elif item.recurrence in ("quarterly", "continuous", "monthly"):
         step = month_of if item.recurrence == "monthly" else quarter_of
         current = step(begin)
-        while current.end <= finish:
+        while ended(current.end):
             out.append(current)
             current = step(current.end + timedelta(days=1))
     return out
