@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import yaml
@@ -124,8 +125,11 @@ def generate(data_dir: Path, work: Path, steps: Steps) -> tuple[object, dict, in
     return dataset, counts, len(result.warnings)
 
 
-def run_mkdocs(config: Path) -> None:
+def run_mkdocs(config: Path, as_of: date | None = None) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8"}
+    # MkDocs stamps its build date into sitemap.xml(.gz): make it the data's date, not the clock.
+    stamp = datetime.combine(as_of or date(2000, 1, 1), datetime.min.time(), tzinfo=timezone.utc)
+    env["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
     # No --quiet: in MkDocs 1.6 it filters warnings before the strict-mode counter sees them,
     # so `--strict --quiet` passes a build with warnings. The output is captured instead.
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
@@ -155,7 +159,7 @@ def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bo
     try:
         dataset, counts, warnings = generate(data_dir, work, steps)
         if with_mkdocs:
-            run_mkdocs(work / "mkdocs.yml")
+            run_mkdocs(work / "mkdocs.yml", dataset.site.as_of)
             steps("MkDocs: сайт собран (--strict, без предупреждений)")
             swap_into_place(work / "site", out)
         else:
