@@ -14,7 +14,8 @@ class DataProblem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        message = " ".join(self.message.split())  # one problem, one line
+        return f"{where}:{field} {message}"
 
 
 class DataErrors(Exception):

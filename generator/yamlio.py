@@ -87,13 +87,16 @@ def read_yaml_text(text: str, name: str, problems: Problems) -> Any:
         problems.add(name, err.line, "", "якоря и ссылки YAML (& и *) не поддерживаются: запишите значение полностью")
     except _DuplicateKey as err:
         problems.add(name, err.line, err.key, "ключ повторяется: оставьте одно значение")
+    except yaml.reader.ReaderError as err:
+        line = text[: err.position].count("\n") + 1
+        problems.add(name, line, "", f"недопустимый символ (код {err.character:#04x}): удалите его или сохраните файл заново")
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 0
         what = err.problem or "ошибка синтаксиса"
         problems.add(name, line, "", f"синтаксическая ошибка YAML ({what}); проверьте отступы, двоеточия и кавычки")
     except yaml.YAMLError as err:
-        problems.add(name, 0, "", f"файл не читается как YAML: {err}")
+        problems.add(name, 0, "", "файл не читается как YAML: проверьте отступы, двоеточия и кавычки")
     except RecursionError:
         problems.add(name, 0, "", "слишком глубокая вложенность YAML")
     return None
@@ -117,4 +120,8 @@ def read_yaml_file(path: Path, name: str, problems: Problems) -> Any:
     if "\x00" in text:
         problems.add(name, text[: text.index("\x00")].count("\n") + 1, "", "файл содержит двоичные данные, ожидался текст YAML")
         return None
-    return read_yaml_text(text, name, problems)
+    before = len(problems.items)
+    document = read_yaml_text(text, name, problems)
+    if document is None and len(problems.items) == before:
+        problems.add(name, 1, "", "файл пуст: ожидались данные в формате YAML")
+    return document
