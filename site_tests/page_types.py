@@ -35,6 +35,14 @@ PAGE_TYPES: tuple[PageType, ...] = (
     PageType("indicators", path="/indicators/"),
     PageType("indicator", index="/indicators/", pattern=r"^/indicators/[^/]+/$"),
     PageType("open-data", path="/open-data/"),
+    PageType("news", path="/news/"),
+    PageType("news-item", index="/news/", pattern=r"^/news/[^/]+/$"),
+    PageType("practices", path="/practices/"),
+    PageType("practice", index="/practices/", pattern=r"^/practices/[^/]+/$"),
+    PageType("documents", path="/documents/"),
+    PageType("openness", path="/openness/"),
+    PageType("for-schools", path="/for-schools/"),
+    PageType("parents", path="/parents/"),
 )
 
 # name -> (width, height)
