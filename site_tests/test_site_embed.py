@@ -25,6 +25,9 @@ def other_origin(tmp_path_factory):
 def participant_badge(site_dir: Path) -> tuple[str, str]:
     """(school code, status word) of a school whose badge shows ШНОР or ШНСУ."""
     for badge in sorted((site_dir / "badge").glob("*.svg")):
+        embed = site_dir / "embed" / badge.stem / "index.html"
+        if 'http-equiv="refresh"' in embed.read_text(encoding="utf-8"):
+            continue  # an old code kept for a renamed school
         match = re.search(r"<text[^>]*>(ШНОР|ШНСУ)", badge.read_text(encoding="utf-8"))
         if match:
             return badge.stem, match.group(1)
