@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problems
+from .errors import Problems, read_limited
 
 MAX_CSV_BYTES = 200 * 1024 * 1024
 MAX_FIELD_CHARS = 20_000
@@ -53,13 +53,8 @@ def read_csv(
     problems: Problems,
 ) -> Table | None:
     """Read a CSV file, checking its header. Problems are recorded, never raised."""
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        problems.add(name, 0, "", f"файл не читается: {err.strerror}")
-        return None
-    if len(raw) > MAX_CSV_BYTES:
-        problems.add(name, 0, "", f"файл слишком большой ({len(raw)} байт), допустимо не более {MAX_CSV_BYTES}")
+    raw = read_limited(path, name, MAX_CSV_BYTES, problems)
+    if raw is None:
         return None
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1

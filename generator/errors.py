@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -52,3 +53,16 @@ class InputError(Exception):
 
 class BuildFailed(RuntimeError):
     """MkDocs refused the generated site: a bug in the generator or templates, not in the data (exit 1)."""
+
+
+def read_limited(path: Path, name: str, limit: int, problems: Problems) -> bytes | None:
+    """Bytes of a data file, or None with a problem when it is unreadable or larger than `limit`."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        problems.add(name, 0, "", f"файл не читается: {err.strerror}")
+        return None
+    if len(raw) > limit:
+        problems.add(name, 0, "", f"файл слишком большой ({len(raw)} байт), допустимо не более {limit}")
+        return None
+    return raw

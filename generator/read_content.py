@@ -55,6 +55,17 @@ def _slug(path: Path, name: str, problems: Problems) -> str | None:
     return slug
 
 
+def _open(path: Path, name: str, problems: Problems) -> tuple[str, Fields, str, int] | None:
+    """(slug, front matter fields, body, first body line) of a Markdown file with front matter."""
+    parts = split_front_matter(path, name, problems)
+    slug = _slug(path, name, problems)
+    if parts is None or slug is None:
+        return None
+    header, body, body_line = parts
+    f = Fields(header, name, problems)
+    return (slug, f, body, body_line) if f.ok else None
+
+
 def _body(body: str, first_line: int, name: str, problems: Problems) -> str:
     for url in refused_links(body):
         line = first_line + body[: body.find(url)].count("\n") if url in body else first_line
@@ -64,14 +75,10 @@ def _body(body: str, first_line: int, name: str, problems: Problems) -> str:
 
 
 def news_item(path: Path, name: str, problems: Problems) -> NewsItem | None:
-    parts = split_front_matter(path, name, problems)
-    slug = _slug(path, name, problems)
-    if parts is None or slug is None:
+    opened = _open(path, name, problems)
+    if opened is None:
         return None
-    header, body, body_line = parts
-    f = Fields(header, name, problems)
-    if not f.ok:
-        return None
+    slug, f, body, body_line = opened
     f.only("title", "date", "kind", "event_date", "report_for", "schools", "roadmap_items", "documents", "practices")
     kind = f.text("kind", required=True)
     if kind and kind not in NEWS_KINDS:
@@ -88,14 +95,10 @@ def news_item(path: Path, name: str, problems: Problems) -> NewsItem | None:
 
 
 def practice(path: Path, name: str, problems: Problems) -> Practice | None:
-    parts = split_front_matter(path, name, problems)
-    slug = _slug(path, name, problems)
-    if parts is None or slug is None:
+    opened = _open(path, name, problems)
+    if opened is None:
         return None
-    header, body, body_line = parts
-    f = Fields(header, name, problems)
-    if not f.ok:
-        return None
+    slug, f, body, body_line = opened
     f.only("title", "school", "topic", "date", "materials", "schools")
     materials = []
     for m in f.items("materials"):

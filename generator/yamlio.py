@@ -8,7 +8,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, SequenceNode
 
-from .errors import Problems
+from .errors import Problems, read_limited
 
 MAX_YAML_BYTES = 5 * 1024 * 1024
 
@@ -103,13 +103,8 @@ def read_yaml_text(text: str, name: str, problems: Problems) -> Any:
 
 
 def read_yaml_file(path: Path, name: str, problems: Problems) -> Any:
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        problems.add(name, 0, "", f"файл не читается: {err.strerror}")
-        return None
-    if len(raw) > MAX_YAML_BYTES:
-        problems.add(name, 0, "", f"файл слишком большой ({len(raw)} байт), допустимо не более {MAX_YAML_BYTES}")
+    raw = read_limited(path, name, MAX_YAML_BYTES, problems)
+    if raw is None:
         return None
     try:
         text = raw.decode("utf-8-sig")

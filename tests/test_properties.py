@@ -59,6 +59,14 @@ def run_cli(args: list[str]) -> tuple[int, str]:
     return code, err.getvalue()
 
 
+def mutated_copy(tmp: str, data, target: str, mutation) -> Path:
+    root = Path(tmp) / "data"
+    shutil.copytree(FIXTURE, root)
+    path = root / target
+    path.write_bytes(mutation[1](path.read_bytes(), data))
+    return root
+
+
 def check_failure(code: int, stderr: str) -> None:
     assert "Traceback" not in stderr, stderr
     assert code in (0, 2), (code, stderr)
@@ -73,10 +81,7 @@ def check_failure(code: int, stderr: str) -> None:
 @given(data=st.data(), target=st.sampled_from(FILES), mutation=mutations())
 def test_validate_never_crashes(data, target, mutation):
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "data"
-        shutil.copytree(FIXTURE, root)
-        path = root / target
-        path.write_bytes(mutation[1](path.read_bytes(), data))
+        root = mutated_copy(tmp, data, target, mutation)
         code, stderr = run_cli(["validate", "--data", str(root)])
         check_failure(code, stderr)
 
@@ -85,10 +90,7 @@ def test_validate_never_crashes(data, target, mutation):
 @given(data=st.data(), target=st.sampled_from(FILES), mutation=mutations())
 def test_build_fails_cleanly_or_builds(data, target, mutation):
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "data"
-        shutil.copytree(FIXTURE, root)
-        path = root / target
-        path.write_bytes(mutation[1](path.read_bytes(), data))
+        root = mutated_copy(tmp, data, target, mutation)
         out = Path(tmp) / "site"
         code, stderr = run_cli(["build", "--data", str(root), "--out", str(out), "--quiet"])
         check_failure(code, stderr)
