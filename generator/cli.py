@@ -13,10 +13,37 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 log = logging.getLogger("generator")
 
 
+# argparse speaks English; these are the messages a user can meet.
+_ARGPARSE_RU = (
+    ("the following arguments are required:", "не указаны обязательные параметры:"),
+    ("unrecognized arguments:", "неизвестные параметры:"),
+    ("invalid choice:", "неизвестное значение:"),
+    ("choose from", "выберите из"),
+    ("expected one argument", "после параметра нужно значение"),
+    ("invalid int value:", "ожидалось целое число, найдено"),
+    ("argument ", "параметр "),
+)
+
+
+def _russian(message: str) -> str:
+    for english, russian in _ARGPARSE_RU:
+        message = message.replace(english, russian)
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "использование:", 1)
+
+    def format_help(self) -> str:
+        text = super().format_help().replace("usage:", "использование:", 1)
+        return text.replace("positional arguments:", "команды:").replace("options:", "параметры:") \
+            .replace("show this help message and exit", "показать эту справку и выйти")
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"ошибка в параметрах команды: {message}", file=sys.stderr)
+        print(f"ошибка в параметрах команды: {_russian(message)}. Справка: python -m generator --help",
+              file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
 
 
