@@ -258,3 +258,9 @@ def test_validate_command_on_demo():
     proc = run_cli("validate", "--data", str(DATA))
     assert proc.returncode == 0, proc.stderr
     assert "Данные в порядке" in proc.stdout
+
+
+def test_roadmap_item_fields_are_separate_list_items(demo_site):
+    page = (demo_site / "roadmaps" / "municipal" / "index.html").read_text(encoding="utf-8")
+    for label in ("Состояние:", "Срок:", "Ответственные:", "Ожидаемый результат:"):
+        assert f"<li><strong>{label}</strong>" in page, label
