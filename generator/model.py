@@ -189,6 +189,7 @@ class Programme:
     title: str
     period_start: int
     period_end: int
+    short_title: str = ""
     approved: Approval = Approval()
     developers: tuple[str, ...] = ()
     executors: tuple[str, ...] = ()

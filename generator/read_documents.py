@@ -205,7 +205,8 @@ def programme(doc: object, name: str, problems: Problems) -> Programme | None:
     if not code or start is None or end is None:
         return None
     return Programme(
-        code=code, title=f.text("title", required=True), period_start=start, period_end=end, approved=approval(f),
+        code=code, title=f.text("title", required=True), period_start=start, period_end=end,
+        short_title=f.text("short_title"), approved=approval(f),
         developers=f.texts("developers"), executors=f.texts("executors"), goal=f.text("goal"), tasks=f.texts("tasks"),
         stages=tuple(stages), expected_results=f.texts("expected_results"), control=f.text("control"),
         budget=f.text("budget"), web_address=link(f, "web_address"), targets=tuple(targets), source=Source(name, f.line),
