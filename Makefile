@@ -48,3 +48,21 @@ unit-test: $(STAMP)
 
 clean:
 	rm -rf $(OUT) .build .cache test-output
+
+# make publish DEST=DIR: build into a temporary folder next to DIR, check the built site (links,
+# archive checksums, no foreign resources), and only then swap it into DIR in one step; when
+# anything fails DIR keeps the previous site. See docs/publishing.md.
+ifneq ($(filter publish,$(MAKECMDGOALS)),)
+ifeq ($(strip $(DEST)),)
+$(error Укажите папку сайта: make publish DEST=/путь/к/папке/сайта)
+endif
+endif
+.PHONY: publish
+publish: $(STAMP)
+	$(BIN)/python -m generator publish --data $(DATA) --dest $(DEST)
+
+# Scale benchmark (not a test): synthetic data for N = 100, 1000, 5000 schools, phase timings, peak RSS,
+# output sizes, cold and warm builds. Several minutes on 2 cores; results in bench-output/results.md.
+# Fewer sizes: make bench BENCH_ARGS="--sizes 100 1000"
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -1,4 +1,7 @@
-"""Command line: python -m generator validate|build. Exit codes: 0 ok, 1 internal error, 2 bad input."""
+"""Command line: python -m generator validate|build|serve|snapshot|diff|publish.
+
+Exit codes: 0 ok, 1 internal error, 2 bad input; diff: 3 when published figures disappear.
+"""
 from __future__ import annotations
 
 import argparse
@@ -61,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="предпросмотр с автообновлением при изменении данных и шаблонов")
     serve.add_argument("--data", type=Path, default=Path("data"), help="папка с данными (по умолчанию data/)")
     serve.add_argument("--address", default="127.0.0.1:8000", help="адрес предпросмотра (по умолчанию 127.0.0.1:8000)")
+    _add_archive_commands(commands)
     return parser
 
 
@@ -90,6 +94,8 @@ def run(argv: list[str] | None = None) -> int:
             from .serve import serve
 
             return serve(args.data, args.address)
+        if args.command in _ARCHIVE_COMMANDS:
+            return _run_archive_command(args)
         from .site_build import build_site
 
         summary = build_site(args.data, args.out, with_mkdocs=not args.no_mkdocs, progress=not args.quiet)
@@ -114,6 +120,88 @@ def run(argv: list[str] | None = None) -> int:
         print("Внутренняя ошибка генератора (это не ошибка в данных). Сообщите разработчикам, приложив текст выше.",
               file=sys.stderr)
         return EXIT_INTERNAL
+
+
+# --- snapshot, diff, publish (generator/snapshot.py, diff.py, publish.py) ------------------------
+_ARCHIVE_COMMANDS = ("snapshot", "diff", "publish")
+EXIT_REMOVED = 3  # diff: published figures disappear (not accepted with --accept-removals)
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"ожидался год из четырёх цифр, найдено «{text}»")
+    return int(text)
+
+
+def _iso_date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ожидалась дата ГГГГ-ММ-ДД, найдено «{text}»") from None
+
+
+def _add_archive_commands(commands) -> None:
+    snap = commands.add_parser("snapshot", help="заморозить сайт отчётного года в archive/ГОД/ (архивная версия)")
+    snap.add_argument("year", type=_year, metavar="ГОД", help="отчётный год, например 2024")
+    snap.add_argument("--data", type=Path, default=Path("data"), help="папка с данными (по умолчанию data/)")
+    snap.add_argument("--archive", type=Path, default=None,
+                      help="папка архива (по умолчанию archive/ рядом с папкой данных)")
+    snap.add_argument("--date", type=_iso_date, default=None, metavar="ГГГГ-ММ-ДД",
+                      help="дата архивной версии (по умолчанию as_of данных, но не позже 31 декабря года)")
+    snap.add_argument("--correction", default=None, metavar="ПРИЧИНА",
+                      help="заморозить год заново вместо существующей версии; причина публикуется на странице «Архив»")
+    snap.add_argument("--correction-date", type=_iso_date, default=None, metavar="ГГГГ-ММ-ДД",
+                      help="дата исправления (по умолчанию сегодня)")
+    snap.add_argument("--quiet", action="store_true", help="не показывать ход сборки")
+    diff = commands.add_parser("diff", help="отчёт об изменениях между двумя состояниями данных (Markdown)")
+    diff.add_argument("old", type=Path, metavar="БЫЛО",
+                      help="папка с данными, папка открытых данных (indicators.csv) или собранный сайт")
+    diff.add_argument("new", type=Path, metavar="СТАЛО", help="то же для нового состояния")
+    diff.add_argument("--accept-removals", action="store_true",
+                      help="исчезновение опубликованных значений намеренное: код выхода 0 вместо 3")
+    diff.add_argument("--out", type=Path, default=None, help="записать отчёт в файл (иначе — на экран)")
+    diff.add_argument("--max-rows", type=int, default=200, help="строк в каждой таблице отчёта (по умолчанию 200)")
+    pub = commands.add_parser("publish", help="собрать во временную папку, проверить и заменить сайт в --dest")
+    pub.add_argument("--data", type=Path, default=Path("data"), help="папка с данными (по умолчанию data/)")
+    pub.add_argument("--dest", type=Path, required=True, help="папка опубликованного сайта (заменяется целиком)")
+    pub.add_argument("--quiet", action="store_true", help="не показывать ход сборки")
+
+
+def _run_archive_command(args) -> int:
+    if args.command == "snapshot":
+        from .snapshot import freeze
+
+        frozen = freeze(args.data, args.year, args.archive, args.date, args.correction, args.correction_date,
+                        progress=not args.quiet)
+        what = "заморожена заново (исправление записано в archive/corrections.yml)" if frozen.correction else "создана"
+        print(f"Архивная версия за {frozen.year} год {what}: {frozen.path}, файлов {frozen.files}, "
+              f"{frozen.size / 1024 / 1024:.1f} МБ, дата {frozen.created_at.isoformat()}.")
+        if frozen.dropped:
+            print("Не вошло (позже года): " + ", ".join(f"{k} — {v}" for k, v in sorted(frozen.dropped.items())) + ".")
+        return EXIT_OK
+    if args.command == "diff":
+        from .diff import diff
+
+        if args.max_rows < 1:
+            raise InputError("--max-rows: ожидалось число больше нуля")
+        report = diff(args.old, args.new, args.accept_removals, args.max_rows)
+        if args.out:
+            args.out.write_text(report.markdown, encoding="utf-8", newline="\n")
+            print(f"Отчёт записан в {args.out}.", file=sys.stderr)
+        else:
+            sys.stdout.write(report.markdown)
+        if report.removed and not args.accept_removals:
+            print(f"ВНИМАНИЕ: исчезают опубликованные значения (строк: {report.removed}). Код выхода 3. "
+                  f"Если это намеренно, повторите с --accept-removals.", file=sys.stderr)
+            return EXIT_REMOVED
+        return EXIT_OK
+    from .publish import publish
+
+    print(publish(args.data, args.dest, progress=not args.quiet))
+    return EXIT_OK
+# --- end of snapshot, diff, publish ---------------------------------------------------------------
 
 
 def main() -> None:

@@ -119,10 +119,25 @@ def generate(data_dir: Path, work: Path, steps: Steps) -> tuple[object, dict, in
     stats = render_charts(rendered.charts, docs, cache_dir())
     steps(f"Графики: {len(rendered.charts)} (нарисовано {stats.rendered}, из кэша {stats.cached})")
     config = child_config(dataset, docs, work / "site")
+    copy_archive(dataset, data_dir, docs, config)
     write_text(work / "mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
     counts = {"pages": len(rendered.pages) + len(list(CONTENT.glob("*.md"))), "charts": len(rendered.charts),
               "rendered": stats.rendered}
     return dataset, counts, len(result.warnings)
+
+
+# --- Yearly snapshots (owner: generator/snapshot.py) ---------------------------------------------
+def copy_archive(dataset, data_dir: Path, docs: Path, config: dict) -> None:
+    """Publish archive/<year>/ snapshots and the «Архив» page, or mark a snapshot build as archived.
+
+    Copies every snapshot's site/ and manifest.json byte for byte into <docs>/archive/<year>/ after
+    checking them against the manifest, writes archive.md and versions.json, and sets `extra`
+    (versions, snapshot) for the header switcher and the banner. See generator/snapshot.py.
+    """
+    from .snapshot import apply_archive
+
+    apply_archive(dataset, data_dir, docs, config)
+# --- end of yearly snapshots ----------------------------------------------------------------------
 
 
 def run_mkdocs(config: Path, as_of: date | None = None) -> None:

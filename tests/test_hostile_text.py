@@ -65,6 +65,8 @@ def poison(data: Path) -> None:
     mentorships = (data / "mentorships.csv").read_text(encoding="utf-8")
     (data / "mentorships.csv").write_text(mentorships.replace("стажировки", f'"{quoted}"'), encoding="utf-8")
     yaml_text = PAYLOAD.replace("\\", "\\\\").replace('"', '\\"')
+    site = (data / "site.yml").read_text(encoding="utf-8")
+    (data / "site.yml").write_text(site.replace("Все данные вымышлены.", f'"{yaml_text}"'), encoding="utf-8")
     for path in (data / "roadmaps" / "municipal.yml", data / "programmes" / "test-2022.yml", data / "indicators.yml"):
         text = path.read_text(encoding="utf-8")
         text = text.replace("Подписаны два договора.", f'"{yaml_text}"')
