@@ -9,7 +9,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .charts import ChartSpec, Series, alt_text
+from .charts import ChartSpec, Series, format_number
 from .indicators import IndicatorValue
 from .markdown_text import FILTERS, GLOBALS, link, text
 from .model import STATUS_MENTOR, Dataset, Indicator, ProgrammeTarget, Roadmap, Target
@@ -246,6 +246,23 @@ def _targets(series_list: list[dict[int, IndicatorValue]], years: tuple[int, ...
     return tuple(out)
 
 
+def short_alt(spec: ChartSpec) -> str:
+    """What the chart shows, with the first and last values; every value is in the table below it."""
+    parts = []
+    for series in spec.series:
+        known = [(y, v) for y, v in zip(spec.years, series.values) if v is not None]
+        if not known:
+            parts.append(f"{series.label} — нет данных")
+        elif len(known) == 1:
+            parts.append(f"{series.label} — {format_number(known[0][1], spec.unit)} в {known[0][0]}")
+        else:
+            (y0, v0), (y1, v1) = known[0], known[-1]
+            parts.append(f"{series.label} — {format_number(v0, spec.unit)} в {y0}, "
+                         f"{format_number(v1, spec.unit)} в {y1}")
+    target = " Цель — пунктир." if any(t is not None for t in spec.targets) else ""
+    return f"График «{spec.title}»: {'; '.join(parts)}.{target} Все значения — в таблице под графиком."
+
+
 def school_chart(sd: SiteData, indicator: Indicator, code: str) -> ChartSpec | None:
     own = sd.series(indicator.code, "school", code)
     if not any(v.value is not None for v in own.values()):
@@ -297,7 +314,7 @@ def render(dataset: Dataset, values: list[IndicatorValue], programme: list[Progr
             key = f"charts/indicators/{indicator.code}.svg"
             out.charts[key] = spec
             indicator_charts[indicator.code] = key
-    alts = {key: alt_text(spec) for key, spec in out.charts.items()}
+    alts = {key: short_alt(spec) for key, spec in out.charts.items()}
 
     page("index.md", "home.md.j2")
     page("programmes/index.md", "programmes.md.j2")

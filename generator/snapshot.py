@@ -38,6 +38,7 @@ from pathlib import Path
 import yaml
 
 from .errors import DataErrors, InputError
+from .site_build import prune_site
 from .markdown_text import cell, russian_date, text
 
 ARCHIVE = "archive"
@@ -330,29 +331,6 @@ def exchange(new: Path, old: Path) -> None:
         os.rename(aside, old)
         raise
     os.rename(aside, new)
-
-
-def prune_site(site: Path) -> None:
-    """Make a snapshot smaller without changing what a reader gets.
-
-    Removes files a browser never loads for this site (source maps, search languages other than
-    Russian) and re-encodes the search index as UTF-8 instead of \\uXXXX escapes (the same JSON,
-    2.4 times smaller for Russian text).
-    """
-    index = site / "search" / "search_index.json"
-    if index.is_file():
-        data = json.loads(index.read_text(encoding="utf-8"))
-        index.write_text(json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
-                         encoding="utf-8", newline="\n")
-    for path in site.rglob("*.map"):
-        path.unlink()
-    lunr = site / "assets" / "javascripts" / "lunr"
-    for name in ("tinyseg.js", "wordcut.js"):
-        (lunr / name).unlink(missing_ok=True)
-    keep = {"lunr.ru.min.js", "lunr.multi.min.js", "lunr.stemmer.support.min.js"}
-    for path in (lunr / "min").glob("*.js") if (lunr / "min").is_dir() else ():
-        if path.name not in keep:
-            path.unlink()
 
 
 def freeze(data_dir: Path, year: int, archive_dir: Path | None = None, when: date | None = None,
