@@ -14,6 +14,7 @@ help:
 	@echo "make serve     — предпросмотр с автообновлением при изменении data/, templates/, content/"
 	@echo "make test      — установить всё для тестов и запустить все тесты"
 	@echo "make validate  — только проверить данные"
+	@echo "make publish DEST=DIR — собрать, проверить и атомарно заменить сайт в DIR"
 	@echo "make bench     — замеры скорости и памяти"
 
 $(STAMP): requirements.lock pyproject.toml
