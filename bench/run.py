@@ -1,0 +1,391 @@
+"""Scale benchmark: build synthetic municipalities of N schools, phase by phase, cold and warm.
+
+    python bench/run.py                       # N = 100, 1000, 5000; 6 years, 12 indicators
+    python bench/run.py --sizes 100 1000      # fewer sizes
+    make bench
+
+For each N: `generator.synth` writes bench-output/data-N/; a fresh Python process builds it cold
+(empty chart cache bench-output/cache-N/), then the figures of one school are changed and another
+fresh process rebuilds warm (same chart cache). A fresh process per build makes peak RSS per build.
+
+The real pipeline is run — `generator.site_build.generate` then `run_mkdocs` — with the phase
+functions it imports wrapped in timers, so the benchmark follows whatever generate() does:
+
+    load+validate  validate()
+    indicators     compute() + compute_programme()
+    pages          the rest of generate(): Markdown pages, embeds, feed, open data, copies, config
+    charts         render_charts()
+    MkDocs build   run_mkdocs() (mkdocs build --strict, a child process)
+
+Peak RSS: for the phases in the generator process, its high-water mark at the end of the phase
+(ru_maxrss only grows); for charts, also the largest pool worker; for MkDocs, the largest of the
+mkdocs process itself. Output size: bytes the phase added (pages: docs/ without
+charts; charts: SVG files; MkDocs: the built site/). Results: bench-output/results.md and .json.
+
+Benchmarks, not tests: timings on a shared machine are noisy; compare ratios within one run.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+PHASES = ("validate", "indicators", "pages", "charts", "mkdocs")
+TITLES = {"validate": "load+validate", "indicators": "indicators", "pages": "pages", "charts": "charts",
+          "mkdocs": "MkDocs build", "total": "total"}
+
+
+# --------------------------------------------------------------------------- measuring helpers
+
+def maxrss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
+
+
+def cpu_seconds() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def tree_bytes(path: Path, exclude: str | None = None) -> int:
+    total = 0
+    for root, dirs, files in os.walk(path):
+        if exclude is not None and Path(root) == path:
+            dirs[:] = [d for d in dirs if d != exclude]
+        total += sum(os.lstat(os.path.join(root, f)).st_size for f in files)
+    return total
+
+
+def fmt_mb(nbytes: float | None) -> str:
+    if nbytes is None:
+        return "—"
+    return f"{nbytes / 1e6:.1f} MB" if nbytes >= 1e6 else f"{nbytes / 1e3:.0f} KB"
+
+
+# --------------------------------------------------------------------------- one build (child process)
+
+class Timer:
+    """Wraps functions of generator.site_build so their wall time adds up per phase."""
+
+    def __init__(self):
+        self.seconds = {p: 0.0 for p in PHASES}
+        self.rss = {p: 0.0 for p in PHASES}
+        self.extra: dict[str, object] = {}
+
+    def wrap(self, module, name: str, phase: str, after=None) -> None:
+        original = getattr(module, name, None)
+        if original is None:
+            print(f"  (в site_build нет {name}: фаза {phase} не выделена)", file=sys.stderr)
+            return
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            result = original(*args, **kwargs)
+            self.seconds[phase] += time.perf_counter() - started
+            self.rss[phase] = max(self.rss[phase], maxrss_mb())
+            if after is not None:
+                after(result, args, kwargs)
+            return result
+
+        setattr(module, name, timed)
+
+
+def run_mkdocs_measured(config: Path, as_of) -> tuple[float, float]:
+    """site_build.run_mkdocs in a small helper process; (seconds, peak RSS MB of the mkdocs process).
+
+    The helper reports its RUSAGE_CHILDREN, i.e. mkdocs alone: a process started from this (large)
+    one would inherit this one's high-water mark across exec.
+    """
+    code = ("import sys, datetime, resource; from pathlib import Path; from generator.site_build import run_mkdocs; "
+            "a = sys.argv[2]; run_mkdocs(Path(sys.argv[1]), datetime.date.fromisoformat(a) if a else None); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, str(config), as_of.isoformat() if as_of else ""], cwd=REPO,
+                          stdout=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"mkdocs build failed (exit {proc.returncode})")
+    return seconds, int(proc.stdout.split()[-1]) / 1024
+
+
+def child(data: Path, work: Path, cache: Path, label: str) -> dict:
+    os.environ["SHNOR_CACHE_DIR"] = str(cache)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    started_all = time.perf_counter()
+    from generator import site_build  # imported inside: import time is not a phase
+
+    timer = Timer()
+
+    def charts_done(stats, args, kwargs):
+        timer.extra["charts"] = len(args[0])
+        timer.extra["charts_rendered"] = stats.rendered
+        timer.rss["charts"] = max(timer.rss["charts"], maxrss_mb(resource.RUSAGE_CHILDREN))
+        docs = Path(args[1])
+        timer.extra["charts_bytes"] = tree_bytes(docs / "charts") if (docs / "charts").exists() else 0
+
+    def rendered(result, args, kwargs):
+        timer.extra["pages"] = len(result.pages)
+
+    timer.wrap(site_build, "validate", "validate",
+               lambda r, a, k: timer.extra.update(schools=len(r.dataset.schools), warnings=len(r.warnings)))
+    timer.wrap(site_build, "compute", "indicators", lambda r, a, k: timer.extra.update(values=len(r)))
+    timer.wrap(site_build, "compute_programme", "indicators")
+    timer.wrap(site_build, "render_charts", "charts", charts_done)
+    timer.wrap(site_build, "render", "pages", rendered)  # counted in pages anyway; kept for the page count
+
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    steps = site_build.Steps(4, enabled=False)
+    import_seconds = time.perf_counter() - started_all
+    started = time.perf_counter()
+    dataset, counts, warnings = site_build.generate(data, work, steps)
+    generate_seconds = time.perf_counter() - started
+    # pages = everything in generate() that is not validate, indicators or charts
+    timer.seconds["pages"] = generate_seconds - timer.seconds["validate"] - timer.seconds["indicators"] \
+        - timer.seconds["charts"]
+    timer.rss["pages"] = max(timer.rss["pages"], timer.rss["indicators"])
+    docs = work / "docs"
+    sizes = {"validate": None, "indicators": None, "pages": tree_bytes(docs, exclude="charts"),
+             "charts": timer.extra.get("charts_bytes", 0)}
+    print(f"  [{label}] до MkDocs {generate_seconds:.1f} с (проверка {timer.seconds['validate']:.1f}, "
+          f"показатели {timer.seconds['indicators']:.1f}, страницы {timer.seconds['pages']:.1f}, "
+          f"графики {timer.seconds['charts']:.1f}: нарисовано {timer.extra.get('charts_rendered')}); MkDocs…",
+          file=sys.stderr, flush=True)
+
+    seconds, rss = run_mkdocs_measured(work / "mkdocs.yml", dataset.site.as_of)
+    timer.seconds["mkdocs"], timer.rss["mkdocs"] = seconds, rss
+    site = work / "site"
+    sizes["mkdocs"] = tree_bytes(site)
+    school_pages = [p.stat().st_size for p in (site / "schools").glob("*/index.html")]
+    search = site / "search" / "search_index.json"
+    largest = max(((p.stat().st_size, p) for p in site.rglob("*.html")), default=(0, site))
+    result = {
+        "label": label,
+        "seconds": timer.seconds, "rss_mb": timer.rss, "bytes": sizes,
+        "total_seconds": generate_seconds + seconds, "before_mkdocs_seconds": generate_seconds,
+        "import_seconds": import_seconds,
+        "peak_rss_mb": max(timer.rss.values()),
+        "site_bytes": sizes["mkdocs"], "html_pages": sum(1 for _ in site.rglob("*.html")),
+        "search_index_bytes": search.stat().st_size if search.exists() else None,
+        "school_html_max": max(school_pages, default=0),
+        "school_html_median": int(statistics.median(school_pages)) if school_pages else 0,
+        "largest_html": [largest[0], str(largest[1].relative_to(site))],
+        "cpu_seconds": cpu_seconds(),
+        **timer.extra,
+    }
+    print(f"  [{label}] MkDocs {seconds:.1f} с; всего {result['total_seconds']:.1f} с, "
+          f"пик RSS {result['peak_rss_mb']:.0f} МБ", file=sys.stderr, flush=True)
+    return result
+
+
+# --------------------------------------------------------------------------- orchestration (parent)
+
+def change_one_school(src: Path, dst: Path) -> str:
+    """Copy the data and change one figure of one school (the first school with a share reported)."""
+    if dst.exists():
+        shutil.rmtree(dst)
+    shutil.copytree(src, dst)
+    path = dst / "results.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    header, body = rows[0], rows[1:]
+    year = max(int(r[0]) for r in body)
+    by_key = {(r[0], r[1], r[2]): i for i, r in enumerate(body)}
+    for i, (y, school, measure, value) in enumerate(body):
+        if int(y) != year or not school or not measure.endswith("_passed") or value == "":
+            continue
+        total = body[by_key.get((y, school, measure[: -len("_passed")] + "_total"), i)][3]
+        if total and int(total) >= 10:
+            body[i][3] = str(int(value) - 1 if int(value) > 0 else 1)
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows([header] + body)
+            path.write_text(buffer.getvalue(), encoding="utf-8")
+            return f"{year}, школа {school}, {measure}: {value} → {body[i][3]}"
+    raise SystemExit("не нашлось школы, у которой можно изменить цифру")
+
+
+def run_child(args, n: int, data: Path, mode: str) -> dict:
+    out = Path(args.out).resolve()
+    result_file = out / f"result-{n}-{mode}.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--data", str(data),
+           "--work", str(out / f"work-{n}-{mode}"), "--cache", str(out / f"cache-{n}"),
+           "--label", f"N={n} {mode}", "--result", str(result_file)]
+    subprocess.run(cmd, check=True, cwd=REPO)
+    return json.loads(result_file.read_text(encoding="utf-8"))
+
+
+def machine() -> str:
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))
+        ram = f"{mem / 1024 / 1024:.0f} GB RAM"
+    except (OSError, StopIteration):
+        ram = "? RAM"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return (f"{os.cpu_count()} CPU ({model}), {ram}, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}, load average at end {load:.1f}")
+
+
+def phase_table(n: int, cold: dict, warm: dict | None) -> str:
+    lines = [f"#### N = {n} schools: {cold.get('pages', '?')} generated pages, {cold.get('charts', '?')} charts, "
+             f"{cold.get('values', '?')} indicator values",
+             "",
+             "| phase | cold, s | peak RSS, MB | output | warm, s | warm peak RSS, MB |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for phase in PHASES:
+        w_s = f"{warm['seconds'][phase]:.1f}" if warm else "—"
+        w_r = f"{warm['rss_mb'][phase]:.0f}" if warm else "—"
+        out = fmt_mb(cold["bytes"][phase])
+        if phase == "charts":
+            out += f" ({cold.get('charts_rendered', '?')} drawn; warm: {warm.get('charts_rendered', '?') if warm else '—'})"
+        lines.append(f"| {TITLES[phase]} | {cold['seconds'][phase]:.1f} | {cold['rss_mb'][phase]:.0f} | {out} | "
+                     f"{w_s} | {w_r} |")
+    w_total = f"{warm['total_seconds']:.1f}" if warm else "—"
+    w_peak = f"{warm['peak_rss_mb']:.0f}" if warm else "—"
+    lines.append(f"| **total** | **{cold['total_seconds']:.1f}** | **{cold['peak_rss_mb']:.0f}** | "
+                 f"**{fmt_mb(cold['site_bytes'])}** | **{w_total}** | **{w_peak}** |")
+    lines += ["", f"Before MkDocs: cold {cold['before_mkdocs_seconds']:.1f} s, warm "
+              f"{warm['before_mkdocs_seconds']:.1f} s. " if warm else "",
+              f"Search index {fmt_mb(cold['search_index_bytes'])}; school page HTML median "
+              f"{fmt_mb(cold['school_html_median'])}, max {fmt_mb(cold['school_html_max'])}; "
+              f"HTML files {cold['html_pages']}"
+              + (f", largest {cold['largest_html'][1]} {fmt_mb(cold['largest_html'][0])}" if "largest_html" in cold else "")
+              + f"; CPU time (all processes) {cold['cpu_seconds']:.0f} s."]
+    return "\n".join(lines)
+
+
+def targets(results: dict[int, dict]) -> str:
+    lines = ["| target | measured | met |", "| --- | --- | --- |"]
+
+    def row(name: str, measured: str, ok: bool | None) -> None:
+        lines.append(f"| {name} | {measured} | {'—' if ok is None else ('yes' if ok else '**no**')} |")
+
+    sizes = sorted(results)
+    if 1000 in results and 5000 in results:
+        a, b = results[1000]["cold"], results[5000]["cold"]
+        for phase in PHASES:
+            ratio = b["seconds"][phase] / max(a["seconds"][phase], 1e-9)
+            row(f"{TITLES[phase]}: time(5000)/time(1000) ≤ 5.5", f"{ratio:.2f}", ratio <= 5.5)
+        ratio = b["total_seconds"] / a["total_seconds"]
+        row("total: time(5000)/time(1000) ≤ 5.5", f"{ratio:.2f}", ratio <= 5.5)
+    elif len(sizes) >= 2:
+        lo, hi = sizes[-2], sizes[-1]
+        a, b = results[lo]["cold"], results[hi]["cold"]
+        limit = 5.5 * hi / lo / 5
+        for phase in PHASES:
+            ratio = b["seconds"][phase] / max(a["seconds"][phase], 1e-9)
+            row(f"{TITLES[phase]}: time({hi})/time({lo}) ≤ {limit:.1f} (linear: {hi / lo:.0f})", f"{ratio:.2f}",
+                ratio <= limit)
+    for n in sizes:
+        cold, warm = results[n]["cold"], results[n].get("warm")
+        row(f"N={n} cold: before MkDocs ≤ MkDocs", f"{cold['before_mkdocs_seconds']:.1f} s vs "
+            f"{cold['seconds']['mkdocs']:.1f} s", cold["before_mkdocs_seconds"] <= cold["seconds"]["mkdocs"])
+        if warm:
+            share = warm["before_mkdocs_seconds"] / cold["before_mkdocs_seconds"]
+            row(f"N={n} warm: before MkDocs ≤ 10 % of cold", f"{share:.0%} ({warm['before_mkdocs_seconds']:.1f} s)",
+                share <= 0.10)
+        row(f"N={n}: school page HTML ≤ 60 KB", f"max {fmt_mb(cold['school_html_max'])}",
+            cold["school_html_max"] <= 60_000)
+    if 5000 in results:
+        peak = max(results[5000]["cold"]["peak_rss_mb"], results[5000].get("warm", {}).get("peak_rss_mb", 0))
+        row("N=5000: peak RSS ≤ 2 GB", f"{peak:.0f} MB", peak <= 2048)
+    if 1000 in results:
+        size = results[1000]["cold"]["search_index_bytes"] or 0
+        row("N=1000: search index ≤ 3 MB", fmt_mb(size), size <= 3_000_000)
+    return "\n".join(lines)
+
+
+def report(results: dict[int, dict], args, changes: dict[int, str]) -> str:
+    parts = [f"### Benchmark: {args.years} years, {args.indicators} indicators, seed {args.seed}", "",
+             f"Machine: {machine()}.", ""]
+    for n in sorted(results):
+        parts += [phase_table(n, results[n]["cold"], results[n].get("warm")), ""]
+        if n in changes:
+            parts += [f"Warm rebuild after changing {changes[n]}.", ""]
+    parts += ["#### Targets", "", targets(results), ""]
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--years", type=int, default=6)
+    parser.add_argument("--indicators", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", default=str(REPO / "bench-output"))
+    parser.add_argument("--no-warm", action="store_true", help="only cold builds")
+    parser.add_argument("--report", action="store_true",
+                        help="only print the tables from the result-*.json files already in --out")
+    # internal: one build in this process
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    parser.add_argument("--cache", help=argparse.SUPPRESS)
+    parser.add_argument("--label", help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        result = child(Path(args.data), Path(args.work), Path(args.cache), args.label)
+        Path(args.result).write_text(json.dumps(result, indent=1), encoding="utf-8")
+        shutil.rmtree(args.work, ignore_errors=True)
+        return 0
+
+    from generator import synth
+
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    results: dict[int, dict] = {}
+    changes: dict[int, str] = {}
+    if args.report:  # tables from the builds that have finished (e.g. while N=5000 is still running)
+        for path in sorted(out.glob("result-*-*.json")):
+            _, n, mode = path.stem.split("-")
+            results.setdefault(int(n), {})[mode] = json.loads(path.read_text(encoding="utf-8"))
+            change = out / f"change-{n}.txt"
+            if change.exists():
+                changes[int(n)] = change.read_text(encoding="utf-8")
+        results = {n: r for n, r in results.items() if "cold" in r}
+        print(report(results, args, changes))
+        return 0
+    for n in args.sizes:
+        data = out / f"data-{n}"
+        print(f"N={n}: синтетические данные → {data}", file=sys.stderr, flush=True)
+        if data.exists():
+            shutil.rmtree(data)
+        synth.write(synth.generate(n, args.years, args.indicators, args.seed), data)
+        shutil.rmtree(out / f"cache-{n}", ignore_errors=True)  # cold means cold
+        for stale in out.glob(f"result-{n}-*.json"):
+            stale.unlink()
+        results[n] = {"cold": run_child(args, n, data, "cold")}
+        if not args.no_warm:
+            changes[n] = change_one_school(data, out / f"data-{n}-changed")
+            (out / f"change-{n}.txt").write_text(changes[n], encoding="utf-8")
+            results[n]["warm"] = run_child(args, n, out / f"data-{n}-changed", "warm")
+        (out / "results.json").write_text(json.dumps({str(k): v for k, v in results.items()}, indent=1),
+                                          encoding="utf-8")
+        (out / "results.md").write_text(report(results, args, changes), encoding="utf-8")
+    text = report(results, args, changes)
+    print(text)
+    print(f"(также в {out / 'results.md'})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
