@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import cached_property
 from decimal import Decimal
 from fractions import Fraction
 
@@ -32,14 +33,15 @@ class IndicatorValue:
     change_hidden: bool = False  # last year's group was suppressed: the change would reveal it
     secondary: bool = False  # hidden only so that another hidden group cannot be recomputed
 
-    @property
+    # Cached: templates, charts and exports read these many times per value.
+    @cached_property
     def value(self) -> Decimal | None:
         """Published value: rounded half-up to one decimal for shares and fractions, as-is otherwise."""
         if self.exact is None or self.suppressed:
             return None
         return _publish(self.exact)
 
-    @property
+    @cached_property
     def change(self) -> Decimal | None:
         if self.exact_change is None or self.suppressed or self.change_hidden:
             return None
@@ -175,30 +177,35 @@ def protect(values: list[IndicatorValue], participants: dict[int, frozenset[str]
     """
     index = {(v.indicator, v.scope, v.school, v.year): i for i, v in enumerate(values)}
     values = list(values)
-    groups = [("participants", lambda y: participants.get(y, frozenset())), ("all", lambda y: everyone)]
-    changed = True
-    while changed:
-        changed = False
-        for (indicator, scope, _, year), gi in list(index.items()):
-            if scope not in ("participants", "all"):
-                continue
-            group = values[gi]
-            if group.suppressed or group.denominator is None or group.exact is None:
-                continue
-            members = dict(groups)[scope](year)
-            rows = [values[index[k]] for k in ((indicator, "school", s, year) for s in members) if k in index]
-            rows = [r for r in rows if r.exact is not None and r.denominator is not None]
-            hidden = sum(r.denominator for r in rows if r.suppressed)
-            if not hidden or hidden >= min_group:
-                continue
-            visible = sorted((r for r in rows if not r.suppressed), key=lambda r: (r.denominator, r.school))
-            if visible:
-                victim = visible[0]
-                values[index[(indicator, "school", victim.school, year)]] = replace(
-                    victim, suppressed=True, secondary=True, status=SUPPRESSED)
-            else:
-                values[gi] = replace(group, suppressed=True, secondary=True, status=SUPPRESSED)
-            changed = True
+    # Hiding a school changes both groups it belongs to, so the groups of one (indicator, year)
+    # are settled together; other indicators and years are independent and visited once.
+    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, v in enumerate(values):
+        if v.scope in ("participants", "all"):
+            groups[(v.indicator, v.year)].append(i)
+    for (indicator, year), group_indexes in groups.items():
+        members = {"participants": participants.get(year, frozenset()), "all": everyone}
+        changed = True
+        while changed:
+            changed = False
+            for gi in group_indexes:
+                group = values[gi]
+                if group.suppressed or group.denominator is None or group.exact is None:
+                    continue
+                rows = [values[index[k]] for k in ((indicator, "school", s, year) for s in members[group.scope])
+                        if k in index]
+                rows = [r for r in rows if r.exact is not None and r.denominator is not None]
+                hidden = sum(r.denominator for r in rows if r.suppressed)
+                if not hidden or hidden >= min_group:
+                    continue
+                visible = sorted((r for r in rows if not r.suppressed), key=lambda r: (r.denominator, r.school))
+                if visible:
+                    victim = visible[0]
+                    values[index[(indicator, "school", victim.school, year)]] = replace(
+                        victim, suppressed=True, secondary=True, status=SUPPRESSED)
+                else:
+                    values[gi] = replace(group, suppressed=True, secondary=True, status=SUPPRESSED)
+                changed = True
     # A change against a newly hidden previous year would reveal it too.
     for i, v in enumerate(values):
         previous = index.get((v.indicator, v.scope, v.school, v.year - 1))

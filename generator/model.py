@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 
@@ -336,28 +337,41 @@ class Dataset:
     documents: tuple[Document, ...] = ()
     file_dates: dict[str, date] = field(default_factory=dict)  # data file -> latest dated fact in it
 
+    # The dataset is immutable, so indexes over it are built once, on first use, and kept on the
+    # instance (cached_property writes to __dict__, which a frozen dataclass allows). They keep
+    # every lookup below O(1) or O(size of the answer): nothing here may scan all schools per school.
+
     def school(self, code: str) -> School:
-        return self._schools_by_code()[code]
+        return self._schools_by_code[code]
 
+    @cached_property
     def _schools_by_code(self) -> dict[str, School]:
-        cache = self.__dict__.get("_by_code")
-        if cache is None:
-            cache = {s.code: s for s in self.schools}
-            object.__setattr__(self, "_by_code", cache)
-        return cache
+        return {s.code: s for s in self.schools}
 
-    @property
+    @cached_property
     def years(self) -> tuple[int, ...]:
         """Reporting years present in statuses or results, up to the current year."""
         years = {s.year for s in self.statuses} | {r.year for r in self.results}
         return tuple(sorted(y for y in years if y <= self.site.current_year))
 
+    @cached_property
+    def _participants_by_year(self) -> dict[int, frozenset[str]]:
+        by_year: dict[int, set[str]] = {}
+        for s in self.statuses:
+            if s.status in PARTICIPANT_STATUSES:
+                by_year.setdefault(s.year, set()).add(s.school)
+        return {year: frozenset(codes) for year, codes in by_year.items()}
+
     def participants(self, year: int) -> frozenset[str]:
-        return frozenset(s.school for s in self.statuses if s.year == year and s.status in PARTICIPANT_STATUSES)
+        return self._participants_by_year.get(year, frozenset())
+
+    @cached_property
+    def _statuses_by_school(self) -> dict[str, dict[int, tuple[str, ...]]]:
+        grouped: dict[str, dict[int, list[str]]] = {}
+        for s in self.statuses:
+            grouped.setdefault(s.school, {}).setdefault(s.year, []).append(s.status)
+        return {school: {y: tuple(sorted(v, key=SCHOOL_STATUSES.index)) for y, v in sorted(years.items())}
+                for school, years in grouped.items()}
 
     def statuses_of(self, school: str) -> dict[int, tuple[str, ...]]:
-        out: dict[int, list[str]] = {}
-        for s in self.statuses:
-            if s.school == school:
-                out.setdefault(s.year, []).append(s.status)
-        return {y: tuple(sorted(v, key=SCHOOL_STATUSES.index)) for y, v in sorted(out.items())}
+        return dict(self._statuses_by_school.get(school, {}))

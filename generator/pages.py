@@ -93,8 +93,24 @@ class SiteData:
             self.programme_by_year[p.year][p.indicator] = p
         self.statuses = {code: dataset.statuses_of(code) for code in self.schools}
         self.pairs_by_year: dict[int, list] = defaultdict(list)
+        # Per-school indexes, built once: a lookup per school page must not scan every school.
+        self._mentors: dict[tuple[str, int], list] = defaultdict(list)
+        self._mentees: dict[tuple[str, int], list] = defaultdict(list)
+        self._agreement_dates: dict[str, list[date]] = defaultdict(list)
         for m in dataset.mentorships:
             self.pairs_by_year[m.year].append(m)
+            self._mentors[(m.mentee, m.year)].append(m)
+            self._mentees[(m.mentor, m.year)].append(m)
+            for code in {m.mentor, m.mentee}:
+                self._agreement_dates[code].append(m.agreement_date)
+        self._news_by_school: dict[str, list] = defaultdict(list)
+        for n in reversed(dataset.news):
+            for code in dict.fromkeys(n.schools):
+                self._news_by_school[code].append(n)
+        self._practices_by_school: dict[str, list] = defaultdict(list)
+        for p in dataset.practices:
+            for code in dict.fromkeys((p.school, *p.schools)):
+                self._practices_by_school[code].append(p)
         self.roadmap_states = {r.code: judge_roadmap(r, self.as_of or date(self.year, 12, 31)) for r in dataset.roadmaps}
         self.school_roadmaps = {r.school: r for r in dataset.roadmaps if r.school}
         self.roadmaps = {r.code: r for r in dataset.roadmaps}
@@ -115,10 +131,10 @@ class SiteData:
         return self.statuses.get(code, {}).get(year, ())
 
     def mentors_of(self, code: str, year: int) -> list:
-        return [m for m in self.pairs_by_year.get(year, []) if m.mentee == code]
+        return list(self._mentors.get((code, year), ()))
 
     def mentees_of(self, code: str, year: int) -> list:
-        return [m for m in self.pairs_by_year.get(year, []) if m.mentor == code]
+        return list(self._mentees.get((code, year), ()))
 
     def progress(self, roadmap: Roadmap):
         return progress(self.roadmap_states[roadmap.code])
@@ -130,14 +146,14 @@ class SiteData:
     # --- information openness: news, practices, documents, cross-links, dates -------------------
 
     def news_for_school(self, code: str) -> list:
-        return [n for n in reversed(self.ds.news) if code in n.schools]
+        return list(self._news_by_school.get(code, ()))
 
     def news_for_item(self, roadmap: Roadmap, number: str) -> list:
         ref = f"{roadmap.code}:{number}"
         return [n for n in reversed(self.ds.news) if ref in n.roadmap_items]
 
     def practices_by_school(self, code: str) -> list:
-        return [p for p in self.ds.practices if p.school == code or code in p.schools]
+        return list(self._practices_by_school.get(code, ()))
 
     def news_for_practice(self, slug: str) -> list:
         return [n for n in reversed(self.ds.news) if slug in n.practices]
@@ -185,7 +201,7 @@ class SiteData:
         return max(found) if found else self.as_of
 
     def school_updated(self, code: str) -> date | None:
-        dates = [m.agreement_date for m in self.ds.mentorships if code in (m.mentor, m.mentee)]
+        dates = list(self._agreement_dates.get(code, ()))
         roadmap = self.school_roadmaps.get(code)
         if roadmap:
             dates += [r.date for i in roadmap.items for r in i.reports]
