@@ -129,6 +129,46 @@ def test_white_background_rectangle():
     assert "fill: #ffffff" in first_path.get("style")
 
 
+# --------------------------------------------------------------------------- points on a shared frame
+
+def _points(svg: bytes, gid: str) -> tuple[list[float], list[list[float]]]:
+    """(marker x, y, x, y…, line x, y… per subpath) of one line, in SVG coordinates."""
+    group = series_group(svg, gid)
+    markers = [c for u in group.iter(f"{SVG}use") for c in (float(u.get("x")), float(u.get("y")))]
+    lines = [[float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", piece)] for piece in subpaths(group)]
+    return markers, lines
+
+
+@pytest.mark.parametrize("spec", [
+    school_spec(),
+    school_spec(values=(None, 70.0, None, 80.0, None), targets=(None,) * 5),
+    ChartSpec("Обращения", "обращений", (2021, 2022, 2023), (Series("Школа", (120, None, 1500)),)),
+    ChartSpec("Доля", "%", (2022, 2023, 2024), (Series("Школа", (1.5, 3.2, 0.0)), Series("Район", (2.0, None, 4.4)),
+                                                Series("Участники", (None, 3.0, 3.1)))),
+])
+def test_points_land_where_matplotlib_puts_them(spec):
+    # The reference is matplotlib drawing the same chart whole, lines included: every marker
+    # and every line vertex must be where matplotlib itself would put it.
+    fast, reference = render_svg(spec), charts.render_svg_matplotlib(spec)
+    gids = [f"series-{i}" for i, s in enumerate(spec.series) if any(v is not None for v in s.values)]
+    gids += ["target"] if any(t is not None for t in spec.targets) else []
+    for gid in gids:
+        (markers, lines), (ref_markers, ref_lines) = _points(fast, gid), _points(reference, gid)
+        assert markers == pytest.approx(ref_markers, abs=0.01)
+        assert len(lines) == len(ref_lines)
+        for line, ref in zip(lines, ref_lines):
+            assert line == pytest.approx(ref, abs=0.01)
+    # Everything but the points (axes, ticks, labels, legend) is the same text.
+    assert svg_texts(fast) == svg_texts(reference)
+
+
+def test_charts_sharing_a_frame_differ_only_in_their_points():
+    a = render_svg(school_spec(values=(70.0, 75.5, None, 80.0, 85.0)))
+    b = render_svg(school_spec(values=(71.0, 75.5, 79.0, 80.0, 86.0)))
+    head_a, head_b = a.split(b'<g id="target">')[0], b.split(b'<g id="target">')[0]
+    assert head_a == head_b and a != b
+
+
 # --------------------------------------------------------------------------- gaps, markers, axes
 
 def test_missing_year_breaks_the_line_into_two_segments():
@@ -282,8 +322,12 @@ def test_no_temporary_files_are_left(tmp_path):
     assert leftovers == []
 
 
-def test_pool_output_equals_in_process_output(tmp_path):
+def test_pool_output_equals_in_process_output(tmp_path, monkeypatch):
     specs = many_specs(charts.POOL_THRESHOLD + 2)
+    # Both pools run (frames, then points) and the workers start with no frame drawn.
+    monkeypatch.setattr(charts, "POOL_THRESHOLD", 2)
+    monkeypatch.setattr(charts, "POINTS_POOL_THRESHOLD", 2)
+    monkeypatch.setattr(charts, "_FRAMES", {})
     stats = render_charts(specs, tmp_path / "pool", tmp_path / "cache", workers=2)
     assert stats == ChartStats(rendered=len(specs), cached=0)
     for key, spec in specs.items():
