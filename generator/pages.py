@@ -1,7 +1,10 @@
 """Render: model + computed values → Markdown pages (through templates/pages) and chart specs."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 import posixpath
+from concurrent.futures import ProcessPoolExecutor
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -360,10 +363,40 @@ def render(dataset: Dataset, values: list[IndicatorValue], programme: list[Progr
     page("openness.md", "openness.md.j2", section_titles=SECTION_TITLES, section_pages=SECTION_PAGES)
     page("contacts.md", "contacts.md.j2")
     known = {path for path, _, _ in jobs} | {p.name for p in content_pages}
-    for path, template, context in jobs:
-        out.pages[path] = env.get_template(template).render(
-            sd=sd, site=sd.site, page_path=path, page_url=_page_url(path), link=_linker(path, known), **context)
+    out.pages.update(zip((path for path, _, _ in jobs), _render_jobs(env, sd, jobs, known)))
     return out
+
+
+# Rendering pages is pure CPU work over read-only data: past a few hundred pages it is split
+# across forked workers, which inherit the data and the compiled templates instead of pickling them.
+PARALLEL_PAGES = 400
+_JOBS: tuple = ()
+
+
+def _render_one(env: Environment, sd: SiteData, job: tuple[str, str, dict], known: set[str]) -> str:
+    path, template, context = job
+    return env.get_template(template).render(
+        sd=sd, site=sd.site, page_path=path, page_url=_page_url(path), link=_linker(path, known), **context)
+
+
+def _render_slice(bounds: tuple[int, int]) -> list[str]:
+    env, sd, jobs, known = _JOBS
+    return [_render_one(env, sd, job, known) for job in jobs[bounds[0]:bounds[1]]]
+
+
+def _render_jobs(env: Environment, sd: SiteData, jobs: list, known: set[str]) -> list[str]:
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(jobs) < PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        return [_render_one(env, sd, job, known) for job in jobs]
+    global _JOBS
+    _JOBS = (env, sd, jobs, known)
+    try:
+        step = max(1, min(64, len(jobs) // (workers * 4)))
+        slices = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [text for part in pool.map(_render_slice, slices) for text in part]
+    finally:
+        _JOBS = ()
 
 
 def _page_url(path: str):
