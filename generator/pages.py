@@ -44,6 +44,11 @@ PROGRAMME_TITLES = {
 }
 
 
+# A school page lists this many of its latest events (the rest are on the news pages), so the
+# page does not grow with every year of news.
+SCHOOL_EVENTS = 10
+
+
 @dataclass
 class Rendered:
     pages: dict[str, str] = field(default_factory=dict)  # relative path -> Markdown
@@ -345,7 +350,7 @@ def render(dataset: Dataset, values: list[IndicatorValue], programme: list[Progr
     page("schools/index.md", "schools.md.j2")
     for code, school in sd.schools.items():
         page(f"schools/{code}.md", "school.md.j2", school=school, charts=school_charts[code], alts=alts,
-             urls=addresses(sd.site.base_url, code))
+             urls=addresses(sd.site.base_url, code), school_events=SCHOOL_EVENTS)
     page("mentors.md", "mentors.md.j2")
     page("indicators/index.md", "indicators.md.j2", charts=indicator_charts)
     for indicator in sd.visible:

@@ -87,6 +87,13 @@ def test_a_page_for_every_school(demo_site):
         assert school["name"] in page_text(page)
 
 
+def test_school_pages_stay_small_for_a_phone(demo_site):
+    # Budget from issue #9: a school page's HTML ≤ 60 KB (charts are separate, lazy-loaded files).
+    sizes = {p.parent.name: p.stat().st_size for p in (demo_site / "schools").glob("*/index.html")}
+    assert len(sizes) >= 30
+    assert max(sizes.values()) <= 60_000, max(sizes.items(), key=lambda item: item[1])
+
+
 def test_school_page_shows_its_statuses_and_mentor(demo_site):
     current = int(yaml.safe_load((DATA / "site.yml").read_text(encoding="utf-8"))["current_year"])
     pairs = [p for p in read_csv("mentorships.csv") if int(p["year"]) == current]
