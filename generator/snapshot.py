@@ -38,8 +38,8 @@ from pathlib import Path
 import yaml
 
 from .errors import DataErrors, InputError
-from .site_build import prune_site
-from .markdown_text import cell, russian_date, text
+from .site_build import TEMPLATES, prune_site
+from .markdown_text import russian_date
 
 ARCHIVE = "archive"
 MANIFEST = "manifest.json"
@@ -438,62 +438,21 @@ def _rmtree(path: Path) -> None:
 
 # --- the main build: publish the archive ---------------------------------------------------------
 
+def _page(template: str, **context: object) -> str:
+    from .pages import environment  # the same filters as every other page
+
+    return environment(TEMPLATES).get_template(template).render(**context)
+
+
 def _snapshot_page(info: Freezing) -> str:
-    lines = [
-        "# Архив",
-        "",
-        f"Это **архивная версия** сайта: данные за {info.year} год по состоянию на "
-        f"{russian_date(info.created_at)}. Архивные версии не меняются.",
-        "",
-        '<p><a href="../../../">Актуальная версия сайта</a> · '
-        '<a href="../../">Все архивные версии и исправления</a></p>',
-        "",
-    ]
-    if info.correction:
-        lines += [f"Эта версия исправлена {russian_date(info.correction.date)}: {text(info.correction.reason)}", ""]
-    return "\n".join(lines)
+    return _page("archive-snapshot.md.j2", year=info.year, created_at=info.created_at, correction=info.correction)
 
 
 def _archive_page(current_year: int, years: list[tuple[int, dict]], corrections: list[Correction]) -> str:
-    lines = [
-        "# Архив",
-        "",
-        "Каждый отчётный год сайт сохраняется целиком: страницы, графики и открытые данные в том виде, "
-        "в каком они были опубликованы. Архивные версии не меняются: для каждой опубликован список файлов "
-        "с контрольными суммами SHA-256 (файл `manifest.json`). Если в архивной версии пришлось исправить "
-        "ошибку, исправление указано ниже с датой и причиной.",
-        "",
-    ]
-    if not years:
-        lines += ["Архивных версий пока нет. Первая появится после окончания отчётного года.", ""]
-    else:
-        lines += ["| Год | Данные на дату | Версия сайта | Контрольные суммы |", "| --- | --- | --- | --- |",
-                  f"| {current_year} | — | [Актуальная версия](index.md) | — |"]
-        for year, manifest in sorted(years, reverse=True):
-            when = _parse_date(manifest.get("created_at"))
-            mark = " (исправлена)" if manifest.get("correction") else ""
-            lines.append(f"| {year} | {russian_date(when)} | [Архивная версия за {year} год{mark}]"
-                         f"(archive/{year}/index.html) | [manifest.json](archive/{year}/manifest.json) |")
-        lines.append("")
-    lines += ["## Исправления архивных версий", ""]
-    if corrections:
-        lines += ["| Год | Дата исправления | Причина |", "| --- | --- | --- |"]
-        for c in sorted(corrections, key=lambda c: (c.date, c.year)):
-            lines.append(f"| {c.year} | {russian_date(c.date)} | {cell(c.reason)} |")
-    else:
-        lines.append("Исправлений не было.")
-    lines += [
-        "",
-        "## Как проверить архивную версию",
-        "",
-        "В `manifest.json` перечислены все файлы архивной версии (`site/…` — опубликованные страницы, графики "
-        "и открытые данные; `data/…` — исходные данные, по которым собрана версия; они не публикуются, потому что "
-        "содержат сведения о малых группах) и их контрольные суммы SHA-256. Скачайте файл, например "
-        "`data/indicators.csv` архивной версии, и сравните его сумму (`sha256sum indicators.csv`) с записью "
-        "`site/data/indicators.csv` в манифесте.",
-        "",
-    ]
-    return "\n".join(lines)
+    versions = [{"year": year, "created_at": _parse_date(manifest.get("created_at")),
+                 "corrected": bool(manifest.get("correction"))} for year, manifest in sorted(years, reverse=True)]
+    return _page("archive.md.j2", current_year=current_year, versions=versions,
+                 corrections=sorted(corrections, key=lambda c: (c.date, c.year)))
 
 
 def apply_archive(dataset, data_dir: Path, docs: Path, config: dict) -> None:
