@@ -198,9 +198,10 @@ def protect(values: list[IndicatorValue], participants: dict[int, frozenset[str]
                 hidden = sum(r.denominator for r in rows if r.suppressed)
                 if not hidden or hidden >= min_group:
                     continue
-                visible = sorted((r for r in rows if not r.suppressed), key=lambda r: (r.denominator, r.school))
-                if visible:
-                    victim = visible[0]
+                # min, not sorted: a sort per round made this O(N log N) per group.
+                victim = min((r for r in rows if not r.suppressed), key=lambda r: (r.denominator, r.school),
+                             default=None)
+                if victim is not None:
                     values[index[(indicator, "school", victim.school, year)]] = replace(
                         victim, suppressed=True, secondary=True, status=SUPPRESSED)
                 else:
