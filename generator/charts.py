@@ -619,7 +619,11 @@ def render_svg(spec: ChartSpec) -> bytes:
     same style matplotlib uses. A school chart costs well under a millisecond instead of ~50 ms.
     """
     validate_spec(spec)
-    layout = _layout(spec)
+    return _render(spec, _layout(spec))
+
+
+def _render(spec: ChartSpec, layout: _Layout) -> bytes:
+    """render_svg for a validated spec whose layout is already measured."""
     if not layout.years or not layout.present:
         return render_svg_matplotlib(spec)
     frame = _frame(layout)
@@ -694,18 +698,23 @@ def _read_cache(cache_dir: Path | None, digest: str) -> bytes | None:
     return data if _looks_complete(data) else None  # a truncated entry is simply redrawn
 
 
+def default_workers() -> int:
+    """Processes for CPU-bound build work: the cores, at most MAX_WORKERS."""
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+
+
+def fork_context():
+    """The fork start method, or None where there is none: workers then inherit the parent's
+    data (frames drawn, pages' indexes) instead of rebuilding or pickling it."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
+
+
 def _resolve_workers(workers: int) -> int:
     if workers < 0:
         raise ValueError("workers должно быть ≥ 0")
-    if workers == 0:
-        return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
-    return workers
-
-
-def _pool_context():
-    # fork is cheapest (matplotlib is already imported); elsewhere fall back to the default.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+    return default_workers() if workers == 0 else workers
 
 
 def _frame_or_none(layout: _Layout) -> _Frame | None:
@@ -713,30 +722,30 @@ def _frame_or_none(layout: _Layout) -> _Frame | None:
 
 
 def _render_many(specs: list[ChartSpec], workers: int):
-    """Yield SVG bytes for each spec, in order.
+    """Yield SVG bytes for each (already validated) spec, in order.
 
     The distinct frames are drawn first (in the pool when there are many); then the points are
     placed, in forked workers that inherit the drawn frames when there are enough charts to
     pay for starting them.
     """
-    layouts = list(dict.fromkeys(_layout(spec) for spec in specs))
-    parallel = workers > 1 and _pool_context().get_start_method() == "fork"
-    if parallel and len(layouts) >= POOL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=min(workers, len(layouts)), mp_context=_pool_context()) as pool:
-            for layout, frame in zip(layouts, pool.map(_frame_or_none, layouts)):
+    layouts = [_layout(spec) for spec in specs]
+    distinct = list(dict.fromkeys(layouts))
+    context = fork_context() if workers > 1 else None
+    if context is not None and len(distinct) >= POOL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=min(workers, len(distinct)), mp_context=context) as pool:
+            for layout, frame in zip(distinct, pool.map(_frame_or_none, distinct)):
                 if frame is not None:
                     _FRAMES[layout] = frame
     else:
-        for layout in layouts:
+        for layout in distinct:
             _frame_or_none(layout)
-    if parallel and len(specs) >= POINTS_POOL_THRESHOLD:
+    if context is not None and len(specs) >= POINTS_POOL_THRESHOLD:
         # Small chunks: a worker holds only its share of specs and SVG at a time.
         chunksize = min(CHUNK_MAX, max(1, len(specs) // (workers * 4)))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            yield from pool.map(render_svg, specs, chunksize=chunksize)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            yield from pool.map(_render, specs, layouts, chunksize=chunksize)
     else:
-        for spec in specs:
-            yield render_svg(spec)
+        yield from map(_render, specs, layouts)
 
 
 def render_charts(specs: Mapping[str, ChartSpec], out_dir: Path, cache_dir: Path | None,

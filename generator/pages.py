@@ -1,8 +1,6 @@
 """Render: model + computed values → Markdown pages (through templates/pages) and chart specs."""
 from __future__ import annotations
 
-import multiprocessing
-import os
 import posixpath
 from concurrent.futures import ProcessPoolExecutor
 from collections import defaultdict
@@ -12,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .charts import ChartSpec, Series, format_number
+from .charts import ChartSpec, Series, default_workers, fork_context, format_number
 from .indicators import IndicatorValue
 from .markdown_text import FILTERS, GLOBALS, link, text
 from .model import STATUS_MENTOR, Dataset, Indicator, ProgrammeTarget, Roadmap, Target
@@ -390,15 +388,16 @@ def _render_slice(bounds: tuple[int, int]) -> list[str]:
 
 
 def _render_jobs(env: Environment, sd: SiteData, jobs: list, known: set[str]) -> list[str]:
-    workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or len(jobs) < PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+    workers = default_workers()
+    context = fork_context()
+    if workers < 2 or len(jobs) < PARALLEL_PAGES or context is None:
         return [_render_one(env, sd, job, known) for job in jobs]
     global _JOBS
     _JOBS = (env, sd, jobs, known)
     try:
         step = max(1, min(64, len(jobs) // (workers * 4)))
         slices = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             return [text for part in pool.map(_render_slice, slices) for text in part]
     finally:
         _JOBS = ()
