@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import io
@@ -17,17 +16,18 @@ import json
 import math
 import multiprocessing
 import os
-import tempfile
 import textwrap
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path, PurePosixPath
 
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
+
+from .files import link_or_write, write_atomic
 
 # Bump whenever the drawing code changes: it is part of every cache key.
 RENDERER_VERSION = "charts-2"
@@ -119,6 +119,7 @@ class ChartSpec:
 class ChartStats:
     rendered: int  # distinct specs actually drawn in this call
     cached: int  # outputs written without drawing (cache hit or duplicate spec); rendered + cached == len(specs)
+    digests: Mapping[str, str] = field(default_factory=dict, compare=False)  # key → cache digest
 
 
 # --------------------------------------------------------------------------- numbers
@@ -653,37 +654,6 @@ def _check_key(key: str) -> PurePosixPath:
     return path
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same directory + os.replace: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _place(path: Path, source: Path | None, data: bytes) -> None:
-    """Put a chart at `path`: a hard link to its cache entry when possible (thousands of charts
-    cost no copying), else an atomic write. Cache entries are never modified in place, only
-    replaced, so a link can never see a half-written file."""
-    if source is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-        try:
-            os.link(source, path)
-            return
-        except OSError:  # another file system, or links not allowed: copy instead
-            pass
-    _write_atomic(path, data)
-
-
 def _looks_complete(data: bytes) -> bool:
     return data.startswith(b"<?xml") and data.rstrip().endswith(b"</svg>")
 
@@ -761,13 +731,14 @@ def render_charts(specs: Mapping[str, ChartSpec], out_dir: Path, cache_dir: Path
 
     by_digest: dict[str, list[PurePosixPath]] = {}
     spec_of: dict[str, ChartSpec] = {}
+    digests: dict[str, str] = {}
     for key, spec in specs.items():
         path = _check_key(key)
         try:
             validate_spec(spec)
         except (TypeError, ValueError) as error:
             raise ValueError(f"график {key}: {error}") from error
-        digest = spec_hash(spec)
+        digest = digests[key] = spec_hash(spec)
         by_digest.setdefault(digest, []).append(path)
         spec_of.setdefault(digest, spec)
 
@@ -779,7 +750,7 @@ def render_charts(specs: Mapping[str, ChartSpec], out_dir: Path, cache_dir: Path
             missing.append(digest)
             continue
         for path in paths:
-            _place(out_dir / path, cache_dir / f"{digest}.svg", data)
+            link_or_write(out_dir / path, cache_dir / f"{digest}.svg", data)
         cached += len(paths)
 
     rendered = 0
@@ -787,9 +758,9 @@ def render_charts(specs: Mapping[str, ChartSpec], out_dir: Path, cache_dir: Path
         source = None
         if cache_dir is not None:
             source = cache_dir / f"{digest}.svg"
-            _write_atomic(source, data)
+            write_atomic(source, data)
         for path in by_digest[digest]:
-            _place(out_dir / path, source, data)
+            link_or_write(out_dir / path, source, data)
         rendered += 1
         cached += len(by_digest[digest]) - 1
-    return ChartStats(rendered=rendered, cached=cached)
+    return ChartStats(rendered=rendered, cached=cached, digests=digests)

@@ -47,24 +47,40 @@ def environment(templates: Path) -> Environment:
     return env
 
 
-def render_embeds(sd: SiteData, templates: Path) -> dict[str, str]:
-    """Relative path under the site → file text."""
+@dataclass
+class Embeds:
+    by_school: dict[str, dict[str, str]]  # school code → its files (part of its bundle)
+    shared: dict[str, str]  # redirects from renamed codes
+
+
+def render_embeds(sd: SiteData, templates: Path, skip: frozenset[str] = frozenset()) -> Embeds:
+    """Relative path under the site → file text, per school (except those in `skip`, whose
+    bundles come from the cache) and shared."""
     env = environment(templates)
-    out: dict[str, str] = {}
     embed, badge, redirect = (env.get_template(n) for n in ("embed.html.j2", "badge.svg.j2", "redirect.html.j2"))
+    renamed: dict[str, list[str]] = {}
+    for rename in sd.ds.renames:
+        renamed.setdefault(rename.new, []).append(rename.old)
+    by_school: dict[str, dict[str, str]] = {}
     for code, school in sd.schools.items():
-        urls = addresses(sd.site.base_url, code)
-        b = badge_for(sd, school)
-        indicators = [(ind, sd.series(ind.code, "school", code).get(sd.year)) for ind in sd.school_level]
-        out[f"embed/{code}/index.html"] = embed.render(sd=sd, school=school, urls=urls, badge=b,
-                                                      indicators=[(i, v) for i, v in indicators if v is not None])
-        out[f"badge/{code}.svg"] = badge.render(badge=b, school=school)
+        if code in skip:
+            continue
+        with sd.bundle(code):
+            urls = addresses(sd.site.base_url, code)
+            b = badge_for(sd, school)
+            indicators = [(ind, sd.series(ind.code, "school", code).get(sd.year)) for ind in sd.school_level]
+            files = {f"embed/{code}/index.html": embed.render(sd=sd, school=school, urls=urls, badge=b,
+                                                               indicators=[(i, v) for i, v in indicators if v is not None]),
+                     f"badge/{code}.svg": badge.render(badge=b, school=school)}
+        for old in renamed.get(code, ()):  # an old address's badge is a copy of the current one
+            files[f"badge/{old}.svg"] = files[f"badge/{code}.svg"]
+        by_school[code] = files
+    shared: dict[str, str] = {}
     for rename in sd.ds.renames:
         new = sd.schools[rename.new]
         # Old addresses keep working: the page and the embed redirect, the badge is a copy.
-        out[f"schools/{rename.old}/index.html"] = redirect.render(target=f"../../schools/{rename.new}/",
-                                                                 school=new, rename=rename)
-        out[f"embed/{rename.old}/index.html"] = redirect.render(target=f"../../embed/{rename.new}/",
-                                                               school=new, rename=rename)
-        out[f"badge/{rename.old}.svg"] = out[f"badge/{rename.new}.svg"]
-    return out
+        shared[f"schools/{rename.old}/index.html"] = redirect.render(target=f"../../schools/{rename.new}/",
+                                                                    school=new, rename=rename)
+        shared[f"embed/{rename.old}/index.html"] = redirect.render(target=f"../../embed/{rename.new}/",
+                                                                  school=new, rename=rename)
+    return Embeds(by_school, shared)

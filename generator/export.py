@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import defaultdict
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 from .indicators import IndicatorValue
@@ -42,17 +44,19 @@ def programme_records(values: list[ProgrammeValue]) -> list[dict[str, str]]:
 
 
 def to_csv(records: list[dict[str, str]], columns: tuple[str, ...]) -> str:
+    return ",".join(columns) + "\n" + _csv_rows(records, columns)
+
+
+def _csv_rows(records: list[dict[str, str]], columns: tuple[str, ...]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(records)
+    csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n").writerows(records)
     return buffer.getvalue()
 
 
 NUMERIC = {"year", "numerator", "denominator", "value", "change", "target"}
 
 
-def to_json(records: list[dict[str, str]]) -> str:
+def _json_rows(records: list[dict[str, str]]) -> str:
     def typed(record: dict[str, str]) -> dict[str, object]:
         out: dict[str, object] = {}
         for key, text in record.items():
@@ -64,9 +68,17 @@ def to_json(records: list[dict[str, str]]) -> str:
 
     # One record per line: readable and diff-friendly, and written by json's C encoder
     # (indent= falls back to the pure-Python encoder, 5x slower on 300,000 records).
-    if not records:
-        return "[]\n"
-    return "[\n" + ",\n".join(json.dumps(typed(r), ensure_ascii=False) for r in records) + "\n]\n"
+    return ",\n".join(json.dumps(typed(r), ensure_ascii=False) for r in records)
+
+
+def to_json(records: list[dict[str, str]]) -> str:
+    return _json_array([_json_rows(records)])
+
+
+def _json_array(parts: list[str]) -> str:
+    """Joins runs of records from _json_rows (empty runs are skipped)."""
+    parts = [part for part in parts if part]
+    return "[\n" + ",\n".join(parts) + "\n]\n" if parts else "[]\n"
 
 
 def _field(name: str, title: str, kind: str, description: str = "", enum: tuple[str, ...] = ()) -> dict[str, object]:
@@ -130,13 +142,50 @@ def datapackage(dataset: Dataset) -> str:
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
 
 
-def open_data_files(dataset: Dataset, values: list[IndicatorValue], programme: list[ProgrammeValue]) -> dict[str, str]:
-    """File name → text, ready to write under site/data/."""
-    indicators = indicator_records(published(dataset, values))
+SchoolRows = Mapping[int, tuple[str, str]]  # year → (CSV rows, JSON records) of one school
+
+
+def school_rows(dataset: Dataset, values: list[IndicatorValue],
+                schools: Collection[str] | None = None) -> dict[str, dict[int, tuple[str, str]]]:
+    """Each school's rows of indicators.csv/.json, per year: part of the school's bundle."""
+    level = {i.code: i.publish for i in dataset.indicators}
+    grouped: dict[tuple[str, int], list[IndicatorValue]] = defaultdict(list)
+    for v in values:
+        if v.scope == "school" and level[v.indicator] == "school" and (schools is None or v.school in schools):
+            grouped[(v.school, v.year)].append(v)
+    out: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)
+    for (school, year), group in grouped.items():
+        records = indicator_records(sorted(group, key=lambda v: v.indicator))
+        out[school][year] = (_csv_rows(records, INDICATOR_COLUMNS), _json_rows(records))
+    return dict(out)
+
+
+def open_data_files(dataset: Dataset, values: list[IndicatorValue], programme: list[ProgrammeValue],
+                    rows: Mapping[str, SchoolRows] | None = None) -> dict[str, str]:
+    """File name → text, ready to write under site/data/.
+
+    The order is that of `published`: by year, then the schools' rows (`rows`, computed from
+    `values` unless given, e.g. from cached bundles), then the groups and the municipality.
+    """
+    if rows is None:
+        rows = school_rows(dataset, values)
+    groups: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for v in published(dataset, [v for v in values if v.scope != "school"]):
+        groups[v.year].append(v)
+    csv_parts, json_parts = [",".join(INDICATOR_COLUMNS) + "\n"], []
+    for year in sorted(set(groups) | {y for school in rows.values() for y in school}):
+        for code in sorted(rows):
+            part = rows[code].get(year)
+            if part is not None:
+                csv_parts.append(part[0])
+                json_parts.append(part[1])
+        records = indicator_records(groups.get(year, []))
+        csv_parts.append(_csv_rows(records, INDICATOR_COLUMNS))
+        json_parts.append(_json_rows(records))
     programme_rows = programme_records(programme)
     return {
-        "indicators.csv": to_csv(indicators, INDICATOR_COLUMNS),
-        "indicators.json": to_json(indicators),
+        "indicators.csv": "".join(csv_parts),
+        "indicators.json": _json_array(json_parts),
         "programme.csv": to_csv(programme_rows, PROGRAMME_COLUMNS),
         "programme.json": to_json(programme_rows),
         "datapackage.json": datapackage(dataset),

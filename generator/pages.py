@@ -4,6 +4,8 @@ from __future__ import annotations
 import posixpath
 from concurrent.futures import ProcessPoolExecutor
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .charts import ChartSpec, Series, default_workers, fork_context, format_number
+from .errors import BuildFailed
 from .indicators import IndicatorValue
 from .markdown_text import FILTERS, GLOBALS, link, text
 from .model import STATUS_MENTOR, Dataset, Indicator, ProgrammeTarget, Roadmap, Target
@@ -77,6 +80,16 @@ def programme_title(code: str, indicators: dict[str, Indicator]) -> str:
     return PROGRAMME_TITLES.get(base, code)
 
 
+@dataclass(frozen=True)
+class AggregateView:
+    """What a school's bundle may show of a «все школы района» value: the fields its key covers
+    (bundles.published_view). Reading any other field fails the build instead of going stale."""
+    year: int
+    value: object
+    suppressed: bool
+    target: object
+
+
 class SiteData:
     """Indexes over the computed values that the templates need; built once per build."""
 
@@ -90,13 +103,14 @@ class SiteData:
         self.schools = {s.code: s for s in dataset.schools}
         self.visible = [i for i in dataset.indicators if i.publish != "none"]
         self.school_level = [i for i in dataset.indicators if i.publish == "school"]
-        self.by_key: dict[tuple[str, str, str], dict[int, IndicatorValue]] = defaultdict(dict)
+        self._school_level_codes = frozenset(i.code for i in self.school_level)
+        self._by_key: dict[tuple[str, str, str], dict[int, IndicatorValue]] = defaultdict(dict)
         for v in values:
-            self.by_key[(v.indicator, v.scope, v.school)][v.year] = v
-        self.programme = programme
-        self.programme_by_year: dict[int, dict[str, ProgrammeValue]] = defaultdict(dict)
+            self._by_key[(v.indicator, v.scope, v.school)][v.year] = v
+        self._programme = programme
+        self._programme_by_year: dict[int, dict[str, ProgrammeValue]] = defaultdict(dict)
         for p in programme:
-            self.programme_by_year[p.year][p.indicator] = p
+            self._programme_by_year[p.year][p.indicator] = p
         self.statuses = {code: dataset.statuses_of(code) for code in self.schools}
         self.pairs_by_year: dict[int, list] = defaultdict(list)
         # Per-school indexes, built once: a lookup per school page must not scan every school.
@@ -130,8 +144,37 @@ class SiteData:
         self.mentors_ever = sorted({s.school for s in dataset.statuses if s.status == STATUS_MENTOR}
                                    | {m.mentor for m in dataset.mentorships})
 
+    # --- school bundles (generator/bundles.py): what a school's files may read ---------------
+
+    _bundle: str | None = None
+
+    @contextmanager
+    def bundle(self, code: str) -> Iterator[None]:
+        """While a school's own files are rendered, values are limited to what its bundle key
+        covers: the school's own series and the published fields of «все школы района»."""
+        self._bundle = code
+        try:
+            yield
+        finally:
+            self._bundle = None
+
+    def _outside_bundle(self, what: str) -> None:
+        if self._bundle is not None:
+            raise BuildFailed(f"внутренняя ошибка: файлы школы {self._bundle} читают {what}, а ключ её "
+                              "пакета (generator/bundles.py) это не учитывает")
+
     def series(self, indicator: str, scope: str, school: str = "") -> dict[int, IndicatorValue]:
-        return self.by_key.get((indicator, scope, school), {})
+        if self._bundle is not None and not (scope == "school" and school == self._bundle):
+            if scope != "all" or indicator not in self._school_level_codes:
+                self._outside_bundle(f"ряд {indicator}/{scope}/{school}")
+            return {y: AggregateView(v.year, v.value, v.suppressed, v.target)
+                    for y, v in self._by_key.get((indicator, scope, school), {}).items()}
+        return self._by_key.get((indicator, scope, school), {})
+
+    @property
+    def programme_by_year(self) -> dict[int, dict[str, ProgrammeValue]]:
+        self._outside_bundle("показатели программы")
+        return self._programme_by_year
 
     def school_in_year(self, code: str, year: int) -> tuple[str, ...]:
         return self.statuses.get(code, {}).get(year, ())
@@ -219,6 +262,7 @@ class SiteData:
 
     def improved_any(self, year: int) -> set[str]:
         """Participants that improved in at least one indicator (union of improved:* members)."""
+        self._outside_bundle("improved_any")
         return {code for key, v in self.programme_by_year.get(year, {}).items() if key.startswith("improved:")
                 for code in v.members}
 
@@ -233,6 +277,7 @@ class SiteData:
         return next((m.title for m in self.ds.measures if m.code == code and m.title), code)
 
     def target_fact(self, target: ProgrammeTarget, year: int) -> IndicatorValue | ProgrammeValue | None:
+        self._outside_bundle("target_fact")
         if target.scope == "programme":
             return self.programme_by_year.get(year, {}).get(target.indicator)
         return self.series(target.indicator, target.scope).get(year)
@@ -309,25 +354,30 @@ def indicator_chart(sd: SiteData, indicator: Indicator) -> ChartSpec | None:
 
 
 def render(dataset: Dataset, values: list[IndicatorValue], programme: list[ProgrammeValue],
-           templates: Path, content_pages: tuple[Path, ...] = ()) -> Rendered:
+           templates: Path, content_pages: tuple[Path, ...] = (), reuse: frozenset[str] = frozenset()) -> Rendered:
+    """Every page and chart spec, except the pages and charts of the schools in `reuse`, whose
+    bundles (generator/bundles.py) the build takes from its cache."""
     env = environment(templates)
     sd = SiteData(dataset, values, programme)
     out = Rendered(site_data=sd)
 
-    jobs: list[tuple[str, str, dict]] = []
+    jobs: list[tuple[str, str, dict, str | None]] = []
 
-    def page(path: str, template: str, **context: object) -> None:
-        jobs.append((path, template, context))
+    def page(path: str, template: str, bundle: str | None = None, **context: object) -> None:
+        jobs.append((path, template, context, bundle))
 
     school_charts: dict[str, dict[str, str]] = {}
     for code in sd.schools:
+        if code in reuse:
+            continue
         charts = {}
-        for indicator in sd.school_level:
-            spec = school_chart(sd, indicator, code)
-            if spec is not None:
-                key = f"charts/schools/{code}/{indicator.code}.svg"
-                out.charts[key] = spec
-                charts[indicator.code] = key
+        with sd.bundle(code):
+            for indicator in sd.school_level:
+                spec = school_chart(sd, indicator, code)
+                if spec is not None:
+                    key = f"charts/schools/{code}/{indicator.code}.svg"
+                    out.charts[key] = spec
+                    charts[indicator.code] = key
         school_charts[code] = charts
     indicator_charts = {}
     for indicator in sd.visible:
@@ -347,8 +397,9 @@ def render(dataset: Dataset, values: list[IndicatorValue], programme: list[Progr
         page(f"roadmaps/{r.code}.md", "roadmap.md.j2", roadmap=r)
     page("schools/index.md", "schools.md.j2")
     for code, school in sd.schools.items():
-        page(f"schools/{code}.md", "school.md.j2", school=school, charts=school_charts[code], alts=alts,
-             urls=addresses(sd.site.base_url, code), school_events=SCHOOL_EVENTS)
+        if code not in reuse:
+            page(f"schools/{code}.md", "school.md.j2", bundle=code, school=school, charts=school_charts[code],
+                 alts=alts, urls=addresses(sd.site.base_url, code), school_events=SCHOOL_EVENTS)
     page("mentors.md", "mentors.md.j2")
     page("indicators/index.md", "indicators.md.j2", charts=indicator_charts)
     for indicator in sd.visible:
@@ -365,8 +416,9 @@ def render(dataset: Dataset, values: list[IndicatorValue], programme: list[Progr
     page("documents.md", "documents.md.j2")
     page("openness.md", "openness.md.j2", section_titles=SECTION_TITLES, section_pages=SECTION_PAGES)
     page("contacts.md", "contacts.md.j2")
-    known = {path for path, _, _ in jobs} | {p.name for p in content_pages}
-    out.pages.update(zip((path for path, _, _ in jobs), _render_jobs(env, sd, jobs, known)))
+    known = {path for path, _, _, _ in jobs} | {f"schools/{code}.md" for code in reuse} \
+        | {p.name for p in content_pages}
+    out.pages.update(zip((path for path, _, _, _ in jobs), _render_jobs(env, sd, jobs, known)))
     return out
 
 
@@ -376,10 +428,15 @@ PARALLEL_PAGES = 400
 _JOBS: tuple = ()
 
 
-def _render_one(env: Environment, sd: SiteData, job: tuple[str, str, dict], known: set[str]) -> str:
-    path, template, context = job
-    return env.get_template(template).render(
-        sd=sd, site=sd.site, page_path=path, page_url=_page_url(path), link=_linker(path, known), **context)
+def _render_one(env: Environment, sd: SiteData, job: tuple[str, str, dict, str | None], known: set[str]) -> str:
+    path, template, context, bundle = job
+    render = env.get_template(template).render
+    arguments = dict(sd=sd, site=sd.site, page_path=path, page_url=_page_url(path), link=_linker(path, known),
+                     **context)
+    if bundle is None:
+        return render(**arguments)
+    with sd.bundle(bundle):
+        return render(**arguments)
 
 
 def _render_slice(bounds: tuple[int, int]) -> list[str]:

@@ -21,11 +21,12 @@ from pathlib import Path
 
 import yaml
 
+from .bundles import BundleCache, Entry, bundle_keys
 from .charts import render_charts
 from .embeds import render_embeds
 from .feeds import render_feed
 from .errors import BuildFailed, InputError
-from .export import open_data_files
+from .export import open_data_files, school_rows
 from .indicators import compute
 from .pages import render
 from .programme_indicators import compute_programme
@@ -68,8 +69,12 @@ class Steps:
             print(f"[{self.done}/{self.total}] {text}", file=sys.stderr, flush=True)
 
 
+def cache_root() -> Path:
+    return Path(os.environ.get("SHNOR_CACHE_DIR", REPO / ".cache"))
+
+
 def cache_dir() -> Path:
-    return Path(os.environ.get("SHNOR_CACHE_DIR", REPO / ".cache")) / "charts"
+    return cache_root() / "charts"
 
 
 def write_text(path: Path, text: str) -> None:
@@ -120,10 +125,24 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programm
     steps(f"Данные проверены: школ {len(dataset.schools)}, показателей {len(dataset.indicators)}")
     steps(f"Показатели рассчитаны: значений {len(values)}, показателей программы {len(programme)}")
     docs = work / "docs"
-    rendered = render(dataset, values, programme, TEMPLATES, tuple(sorted(CONTENT.glob("*.md"))))
+    # Schools whose bundle key matches the previous build: their files are linked, not rendered.
+    bundles, charts_cache = BundleCache(cache_root() / "build"), cache_dir()
+    keys = bundle_keys(data_dir, [s.code for s in dataset.schools], values, dataset.years,
+                       frozenset(i.code for i in dataset.indicators if i.publish == "school"))
+    previous = bundles.load()
+    reuse = {code: previous[key] for code, key in keys.items()
+             if key in previous and bundles.usable(previous[key], charts_cache)}
+    skip = frozenset(reuse)
+    rendered = render(dataset, values, programme, TEMPLATES, tuple(sorted(CONTENT.glob("*.md"))), reuse=skip)
+    embeds = render_embeds(rendered.site_data, EMBED_TEMPLATES, skip=skip)
+    school_files: dict[str, dict[str, str]] = {code: dict(files) for code, files in embeds.by_school.items()}
     for path, text in rendered.pages.items():
-        write_text(docs / path, text)
-    for path, text in render_embeds(rendered.site_data, EMBED_TEMPLATES).items():
+        code = _school_of(path, "schools/", ".md")
+        if code is not None and code in keys:
+            school_files.setdefault(code, {})[path] = text
+        else:
+            write_text(docs / path, text)
+    for path, text in embeds.shared.items():
         write_text(docs / path, text)
     write_text(docs / "feed.xml", render_feed(rendered.site_data, FEED_TEMPLATES))
     for document in dataset.documents:
@@ -133,17 +152,45 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programm
             shutil.copyfile(data_dir / document.file, target)
     for page in sorted(CONTENT.glob("*.md")):
         shutil.copyfile(page, docs / page.name)
-    for name, text in open_data_files(dataset, values, programme).items():
+    rows = {**{code: entry.open_data for code, entry in reuse.items()},
+            **school_rows(dataset, values, schools=set(keys) - skip)}
+    for name, text in open_data_files(dataset, values, programme, rows).items():
         write_text(docs / "data" / name, text)
-    steps(f"Страницы записаны: {len(rendered.pages)}")
-    stats = render_charts(rendered.charts, docs, cache_dir())
+    steps(f"Страницы записаны: {len(rendered.pages)} (страниц школ из кэша: {len(reuse)})")
+    stats = render_charts(rendered.charts, docs, charts_cache)
     steps(f"Графики: {len(rendered.charts)} (нарисовано {stats.rendered}, из кэша {stats.cached})")
+    # New bundles: each file goes into the cache and is linked from there.
+    school_charts: dict[str, list[tuple[str, str]]] = {}
+    for path, digest in stats.digests.items():
+        code = _school_of(path, "charts/schools/", None)
+        if code is not None:
+            school_charts.setdefault(code, []).append((path, digest))
+    entries: dict[str, Entry] = {keys[code]: entry for code, entry in reuse.items()}
+    for code, files in school_files.items():
+        placed = tuple((path, bundles.put(text)) for path, text in sorted(files.items()))
+        entry = Entry(placed, tuple(sorted(school_charts.get(code, ()))), rows.get(code, {}))
+        bundles.place(Entry(placed, (), {}), docs, charts_cache)
+        entries[keys[code]] = entry
+    for entry in reuse.values():
+        bundles.place(entry, docs, charts_cache)
+    bundles.save(entries)
     config = child_config(dataset, docs, work / "site")
     copy_archive(dataset, data_dir, docs, config)
     write_text(work / "mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
-    counts = {"pages": len(rendered.pages) + len(list(CONTENT.glob("*.md"))), "charts": len(rendered.charts),
-              "rendered": stats.rendered}
+    counts = {"pages": len(rendered.pages) + len(reuse) + len(list(CONTENT.glob("*.md"))),
+              "charts": len(rendered.charts) + sum(len(e.charts) for e in reuse.values()),
+              "rendered": stats.rendered, "reused": len(reuse)}
     return dataset, counts, len(result.warnings)
+
+
+def _school_of(path: str, prefix: str, suffix: str | None) -> str | None:
+    """The school code in 'schools/<code>.md' or 'charts/schools/<code>/<indicator>.svg'."""
+    if not path.startswith(prefix):
+        return None
+    rest = path[len(prefix):]
+    if suffix is None:
+        return rest.split("/", 1)[0] if "/" in rest else None
+    return rest[: -len(suffix)] if rest.endswith(suffix) and "/" not in rest else None
 
 
 # --- Yearly snapshots (owner: generator/snapshot.py) ---------------------------------------------

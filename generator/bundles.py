@@ -1,0 +1,185 @@
+"""Incremental builds: a school's files are reused when nothing they show has changed.
+
+A *bundle* is everything the build writes for one school: its page, its charts, its embed and
+badge, and its rows of the open-data files. Bundles are 90 % of the work before MkDocs and each
+depends on little: the school's own rows of results.csv, the flags that secondary suppression
+put on its values, the published «все школы района» series, and everything that is not
+results.csv (other data files, templates, content pages, the generator's code and library
+versions). The bundle key hashes exactly that; a build whose key for a school matches an entry
+of the previous build links that entry's files instead of rendering them.
+
+What a bundle may read while it is rendered is enforced, not assumed: `pages.SiteData.bundle`
+refuses any series other than the school's own and hands out only the published fields of the
+«все школы района» series that the key covers (see there).
+
+Storage (under the cache folder, next to the chart cache):
+- `build/blobs/<2 hex>/<sha256>` — rendered files, content-addressed, never modified in place;
+- `build/state.pickle` — bundle key → `Entry` for the schools of the last build, written
+  atomically. It is our own cache, trusted like the checkout; an unreadable one is ignored.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import matplotlib
+
+from .csvio import decode, sniff_separator
+from .files import link_or_write, write_atomic
+from .indicators import IndicatorValue
+
+STATE_VERSION = "bundles-1"
+REPO = Path(__file__).resolve().parent.parent
+# Everything the rendering code reads besides the data: a change to any of it re-renders all.
+CODE_FOLDERS = ("generator", "templates", "content")
+MUNICIPALITY = ""  # results.csv rows without a school
+
+
+@dataclass(frozen=True)
+class Entry:
+    files: tuple[tuple[str, str], ...]  # path under docs → blob digest
+    charts: tuple[tuple[str, str], ...]  # path under docs → chart cache digest
+    open_data: Mapping[int, tuple[str, str]]  # year → (CSV rows, JSON records) of the school
+
+
+# --------------------------------------------------------------------------- keys
+
+def _sha(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _tree_digest(root: Path, folders: Iterable[str], skip: frozenset[str] = frozenset()) -> list[bytes]:
+    parts = []
+    for folder in folders:
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            relative = path.relative_to(root).as_posix()
+            if relative in skip:
+                continue
+            parts += [relative.encode("utf-8"), path.read_bytes()]
+    return parts
+
+
+def code_version() -> bytes:
+    """The generator's code, templates and content pages, and the libraries that shape output."""
+    versions = f"{STATE_VERSION} jinja2 {jinja2.__version__} matplotlib {matplotlib.__version__}"
+    return _sha(versions.encode(), *_tree_digest(REPO, CODE_FOLDERS)).encode()
+
+
+def school_rows(data_dir: Path) -> tuple[dict[str, str], bytes]:
+    """(school code → digest of its results.csv lines, the digest of every other line).
+
+    A line belongs to a school only when it is unambiguous without a CSV parser: no quotes,
+    no stray carriage return, as many cells as the header. Anything else (the header, blank
+    lines, municipality rows, oddities) goes into the shared digest, so a change there
+    re-renders every school instead of risking a stale one.
+    """
+    path = data_dir / "results.csv"
+    if not path.is_file():
+        return {}, b""
+    text, _ = decode(path.read_bytes())
+    lines = text.split("\n")
+    header_at = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if header_at is None or '"' in lines[header_at]:
+        return {}, text.encode("utf-8")
+    separator = sniff_separator(lines[header_at])
+    header = [cell.strip() for cell in lines[header_at].rstrip("\r").split(separator)]
+    if "school" not in header:
+        return {}, text.encode("utf-8")
+    column, width = header.index("school"), len(header)
+    by_school: dict[str, list[str]] = defaultdict(list)
+    shared = lines[: header_at + 1]
+    for line in lines[header_at + 1:]:
+        row = line[:-1] if line.endswith("\r") else line
+        cells = row.split(separator)
+        if '"' in row or "\r" in row or len(cells) != width or not cells[column].strip():
+            shared.append(line)
+        else:
+            by_school[cells[column].strip()].append(row)
+    rows = {code: _sha("\n".join(lines).encode("utf-8")) for code, lines in by_school.items()}
+    return rows, "\n".join(shared).encode("utf-8")
+
+
+def published_view(v: IndicatorValue) -> tuple:
+    """The fields of an aggregate value a school's bundle may show (see SiteData.bundle)."""
+    return (v.year, str(v.value), v.suppressed, str(v.target))
+
+
+def bundle_keys(data_dir: Path, codes: Iterable[str], values: list[IndicatorValue], years: tuple[int, ...],
+                school_level: frozenset[str]) -> dict[str, str]:
+    """School code → key of its bundle in this build. `school_level`: the indicators published
+    per school, the only ones whose «все школы района» series a bundle may show."""
+    rows, shared = school_rows(data_dir)
+    everyone = sorted(published_view(v) + (v.indicator,) for v in values
+                      if v.scope == "all" and v.indicator in school_level)
+    flags: dict[str, list] = defaultdict(list)
+    for v in values:
+        if v.scope == "school" and (v.secondary or v.change_hidden):
+            flags[v.school].append((v.indicator, v.year, v.suppressed, v.change_hidden, v.secondary))
+    inputs = _tree_digest(data_dir, ("",), skip=frozenset({"results.csv"})) if data_dir.is_dir() else []
+    common = _sha(code_version(), shared, repr(years).encode(), repr(everyone).encode(), *inputs).encode()
+    return {code: _sha(common, code.encode("utf-8"), rows.get(code, "").encode(),
+                       repr(sorted(flags.get(code, ()))).encode()) for code in codes}
+
+
+# --------------------------------------------------------------------------- storage
+
+class BundleCache:
+    """Blobs and the last build's entries under `root` (None: no cache, every bundle renders)."""
+
+    def __init__(self, root: Path | None):
+        self.root = root
+        self.blobs = root / "blobs" if root else None
+
+    def _blob(self, digest: str) -> Path:
+        assert self.blobs is not None
+        return self.blobs / digest[:2] / digest
+
+    def load(self) -> dict[str, Entry]:
+        if self.root is None:
+            return {}
+        try:
+            with open(self.root / "state.pickle", "rb") as handle:
+                version, entries = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            return {}
+        return entries if version == STATE_VERSION and isinstance(entries, dict) else {}
+
+    def usable(self, entry: Entry, chart_dir: Path | None) -> bool:
+        """Every file of the entry is still there (a pruned cache makes the school render)."""
+        if self.blobs is None:
+            return False
+        if any(not self._blob(digest).is_file() for _, digest in entry.files):
+            return False
+        return not entry.charts or (chart_dir is not None and all(
+            (chart_dir / f"{digest}.svg").is_file() for _, digest in entry.charts))
+
+    def place(self, entry: Entry, docs: Path, chart_dir: Path) -> None:
+        for path, digest in entry.files:
+            link_or_write(docs / path, self._blob(digest))
+        for path, digest in entry.charts:
+            link_or_write(docs / path, chart_dir / f"{digest}.svg")
+
+    def put(self, text: str) -> str:
+        """Store a rendered file; returns its digest."""
+        data = text.encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest()
+        if self.blobs is not None and not self._blob(digest).is_file():
+            write_atomic(self._blob(digest), data)
+        return digest
+
+    def save(self, entries: dict[str, Entry]) -> None:
+        if self.root is not None:
+            write_atomic(self.root / "state.pickle",
+                          pickle.dumps((STATE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,0 +1,50 @@
+"""Writing build outputs safely: atomic writes and hard links to cache entries."""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same directory + os.replace: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def link_or_write(path: Path, source: Path | None, data: bytes | None = None) -> None:
+    """Put `source` at `path` as a hard link (thousands of cached files cost no copying), else
+    write `data` (or the source's bytes) atomically. Cache entries are never modified in place,
+    only replaced, so a link can never see a half-written file."""
+    if source is not None:
+        try:
+            _link(source, path)
+            return
+        except OSError:  # another file system, or links not allowed: copy instead
+            pass
+    write_atomic(path, data if data is not None else source.read_bytes())
+
+
+def _link(source: Path, path: Path) -> None:
+    # The common case first, in one system call: a fresh output folder where the target's
+    # folder exists and the target does not (tens of thousands of links per build).
+    try:
+        os.link(source, path)
+        return
+    except FileNotFoundError:
+        if not os.path.exists(source):
+            raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        path.unlink()
+    os.link(source, path)

@@ -1,0 +1,158 @@
+"""Incremental builds: a warm build that reuses school bundles writes exactly what a cold build writes.
+
+Each scenario builds the demo data once to fill a cache, changes the data, then builds the changed
+data twice: warm (with that cache) and cold (with an empty one). The two output folders must be
+byte-identical, and the schools rendered again are observed directly (`SiteData.bundle` is entered
+once per rendered school file set).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+from generator import pages, site_build
+from generator.bundles import BundleCache
+from generator.errors import BuildFailed
+from generator.indicators import compute
+from generator.programme_indicators import compute_programme
+from generator.validation import validate
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def build(data: Path, out: Path, cache: Path, monkeypatch) -> tuple[dict, set[str]]:
+    """generate() into out/docs with the given cache; (counts, schools whose files were rendered)."""
+    monkeypatch.setenv("SHNOR_CACHE_DIR", str(cache))
+    rendered: set[str] = set()
+    original = pages.SiteData.bundle
+
+    def recording(self, code):
+        rendered.add(code)
+        return original(self, code)
+
+    monkeypatch.setattr(pages.SiteData, "bundle", recording)
+    _, counts, _ = site_build.generate(data, out, site_build.Steps(4, enabled=False))
+    monkeypatch.setattr(pages.SiteData, "bundle", original)
+    return counts, rendered
+
+
+def rows(data: Path) -> tuple[list[str], list[list[str]]]:
+    table = list(csv.reader(io.StringIO((data / "results.csv").read_text(encoding="utf-8"))))
+    return table[0], table[1:]
+
+
+def write_rows(data: Path, header: list[str], body: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header] + body)
+    (data / "results.csv").write_text(buffer.getvalue(), encoding="utf-8")
+
+
+@pytest.fixture
+def setup(tmp_path, monkeypatch):
+    """(changed data folder, cache filled by a build of the unchanged demo, helper to compare)."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    cache = tmp_path / "cache"
+    first, rendered = build(data, tmp_path / "first", cache, monkeypatch)
+    schools = {row["code"] for row in csv.DictReader(open(DATA / "schools.csv", encoding="utf-8-sig"))}
+    assert rendered == schools and first["reused"] == 0
+
+    def warm_equals_cold() -> set[str]:
+        warm, again = build(data, tmp_path / "warm", cache, monkeypatch)
+        build(data, tmp_path / "cold", tmp_path / "empty-cache", monkeypatch)
+        assert tree(tmp_path / "warm" / "docs") == tree(tmp_path / "cold" / "docs")
+        assert warm["reused"] == len(schools) - len(again)
+        return again
+
+    return data, schools, warm_equals_cold
+
+
+def test_unchanged_data_renders_no_school_again(setup):
+    data, schools, warm_equals_cold = setup
+    assert warm_equals_cold() == set()
+
+
+def test_a_figure_of_an_aggregate_only_indicator_renders_only_that_school(setup):
+    """vpr_math is published only for groups: no school file shows it, so the school's own files are
+    redone (its rows changed) and nobody else's, whatever happens to the group totals."""
+    data, schools, warm_equals_cold = setup
+    header, body = rows(data)
+    i = next(i for i, r in enumerate(body) if r[2] == "vpr_math_grade2" and int(r[3]) > 0)
+    body[i][3] = str(int(body[i][3]) - 1)
+    write_rows(data, header, body)
+    assert warm_equals_cold() == {body[i][1]}
+
+
+def test_a_published_figure_renders_that_school_and_is_exact(setup):
+    data, schools, warm_equals_cold = setup
+    header, body = rows(data)
+    year = max(int(r[0]) for r in body)
+    i = next(i for i, r in enumerate(body) if int(r[0]) == year and r[2] == "oge_rus_passed" and int(r[3]) > 1)
+    body[i][3] = str(int(body[i][3]) - 1)
+    write_rows(data, header, body)
+    again = warm_equals_cold()
+    assert body[i][1] in again
+    # Either only this school, or every school: the published «все школы района» value moved.
+    assert again == {body[i][1]} or again == schools
+
+
+def test_suppression_moving_to_another_school_renders_that_school(setup):
+    """Pupils move from a big school B to a hidden small school A (fewer than min_group_size): A
+    becomes visible, the group totals stay the same to the pupil, and secondary suppression has to
+    hide a different school instead. That third school's rows did not change, but its files did."""
+    data, schools, warm_equals_cold = setup
+    header, body = rows(data)
+    year = str(max(int(r[0]) for r in body))
+    at = {(r[0], r[1], r[2]): r for r in body}
+    small = next(r for r in body if r[0] == year and r[2] == "oge_math_participants" and 0 < int(r[3]) < 5)
+    big = next(r for r in body if r[0] == year and r[2] == "oge_math_participants" and int(r[3]) >= 30
+               and int(at[(year, r[1], "oge_math_passed")][3]) <= int(r[3]) - 6)
+    moved = 6 - int(small[3])
+    small[3], big[3] = "6", str(int(big[3]) - moved)
+    write_rows(data, header, body)
+    again = warm_equals_cold()
+    assert {small[1], big[1]} < again < schools
+
+
+def test_a_change_outside_results_renders_every_school(setup):
+    data, schools, warm_equals_cold = setup
+    text = (data / "schools.csv").read_text(encoding="utf-8")
+    (data / "schools.csv").write_text(text.replace("МБОУ", "МБОУ ", 1), encoding="utf-8")
+    assert warm_equals_cold() == schools
+
+
+def test_a_pruned_cache_entry_is_rendered_again(setup, tmp_path):
+    data, schools, warm_equals_cold = setup
+    cache = BundleCache(tmp_path / "cache" / "build")
+    entry = next(iter(cache.load().values()))
+    page, digest = next((path, d) for path, d in entry.files if path.startswith("schools/"))
+    (tmp_path / "cache" / "build" / "blobs" / digest[:2] / digest).unlink()
+    assert warm_equals_cold() == {page[len("schools/"):-len(".md")]}
+
+
+def test_a_bundle_cannot_read_what_its_key_does_not_cover():
+    result = validate(DATA)
+    values = compute(result.dataset)
+    sd = pages.SiteData(result.dataset, values, compute_programme(result.dataset, values))
+    one, other = sorted(sd.schools)[:2]
+    school_level = sd.school_level[0].code
+    aggregate_only = next(i.code for i in sd.visible if i.publish != "school")
+    with sd.bundle(one):
+        assert sd.series(school_level, "school", one) == sd._by_key[(school_level, "school", one)]
+        view = next(iter(sd.series(school_level, "all").values()))
+        assert not hasattr(view, "numerator") and isinstance(view.value, (Decimal, type(None)))
+        for forbidden in [lambda: sd.series(school_level, "school", other),
+                          lambda: sd.series(school_level, "participants"),
+                          lambda: sd.series(aggregate_only, "all"),
+                          lambda: sd.programme_by_year]:
+            with pytest.raises(BuildFailed):
+                forbidden()
+    assert sd.series(school_level, "school", other)  # outside a bundle everything is readable
