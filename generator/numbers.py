@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -14,6 +15,8 @@ class NumberError(ValueError):
     """Carries a Russian description of what was wrong."""
 
 
+# Results repeat the same few hundred figures hundreds of thousands of times; Decimal is immutable.
+@lru_cache(maxsize=65536)
 def parse_number(text: str) -> Decimal:
     """Parse '75,5', '75.5', '1 234' exactly. Negative numbers parse; callers decide."""
     cleaned = _SPACES.sub("", text)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from .csvio import Row, Table, read_csv
@@ -26,10 +27,15 @@ def read_table(data_dir: Path, name: str, required: tuple[str, ...], optional: t
 
 def _year(row: Row, table: str, problems: Problems, column: str = "year") -> int | None:
     text = row.get(column)
-    if not re.fullmatch(r"\d{4}", text) or not 1990 <= int(text) <= 2100:
+    year = _parse_year(text)
+    if year is None:
         problems.add(table, row.line, column, f"ожидался год из четырёх цифр (например 2023), найдено «{text[:20]}»")
-        return None
-    return int(text)
+    return year
+
+
+@lru_cache(maxsize=1024)  # a table has a handful of distinct years and hundreds of thousands of rows
+def _parse_year(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"\d{4}", text) and 1990 <= int(text) <= 2100 else None
 
 
 def _required(row: Row, table: str, column: str, problems: Problems) -> str | None:

@@ -179,12 +179,16 @@ def _check_content(news, practices, documents, roadmaps, schools: set[str], prob
 
 def _check_shares(results, result_lines, indicators: list[Indicator], problems: Problems) -> None:
     values = {(r.year, r.school, r.measure): r.value for r in results}
+    # Each row is visited once per indicator that uses its measure as a numerator, not once per
+    # indicator: 12 indicators × 360,000 rows at 5,000 schools made this the slowest check.
+    shares: dict[str, list[Indicator]] = {}
     for indicator in indicators:
-        if not indicator.is_share:
+        if indicator.is_share:
+            shares.setdefault(indicator.numerator, []).append(indicator)
+    for (year, school, measure), numerator in values.items():
+        if numerator is None or measure not in shares:
             continue
-        for (year, school, measure), numerator in values.items():
-            if measure != indicator.numerator or numerator is None:
-                continue
+        for indicator in shares[measure]:
             denominator = values.get((year, school, indicator.denominator))
             if denominator is not None and numerator > denominator:
                 problems.add("results.csv", result_lines[(year, school, measure)], "value",
