@@ -17,10 +17,12 @@ functions it imports wrapped in timers, so the benchmark follows whatever genera
     charts         render_charts()
     MkDocs build   run_mkdocs() (mkdocs build --strict, a child process)
 
+Warm builds reuse the bundles of unchanged schools (generator/bundles.py) from the same cache.
+
 Peak RSS: for the phases in the generator process, its high-water mark at the end of the phase
 (ru_maxrss only grows); for charts, also the largest pool worker; for MkDocs, the largest of the
 mkdocs process itself. Output size: bytes the phase added (pages: docs/ without
-charts; charts: SVG files; MkDocs: the built site/). Results: bench-output/results.md and .json.
+charts; charts: SVG files; MkDocs: the built site/, after site_build.prune_site as published). Results: bench-output/results.md and .json.
 
 Benchmarks, not tests: timings on a shared machine are noisy; compare ratios within one run.
 """
@@ -168,6 +170,7 @@ def child(data: Path, work: Path, cache: Path, label: str) -> dict:
     seconds, rss = run_mkdocs_measured(work / "mkdocs.yml", dataset.site.as_of)
     timer.seconds["mkdocs"], timer.rss["mkdocs"] = seconds, rss
     site = work / "site"
+    site_build.prune_site(site)  # as published (UTF-8 search index, no source maps); not timed
     sizes["mkdocs"] = tree_bytes(site)
     school_pages = [p.stat().st_size for p in (site / "schools").glob("*/index.html")]
     search = site / "search" / "search_index.json"
@@ -184,6 +187,7 @@ def child(data: Path, work: Path, cache: Path, label: str) -> dict:
         "school_html_median": int(statistics.median(school_pages)) if school_pages else 0,
         "largest_html": [largest[0], str(largest[1].relative_to(site))],
         "cpu_seconds": cpu_seconds(),
+        "schools_reused": counts.get("reused", 0),
         **timer.extra,
     }
     print(f"  [{label}] MkDocs {seconds:.1f} с; всего {result['total_seconds']:.1f} с, "
@@ -255,6 +259,8 @@ def phase_table(n: int, cold: dict, warm: dict | None) -> str:
         out = fmt_mb(cold["bytes"][phase])
         if phase == "charts":
             out += f" ({cold.get('charts_rendered', '?')} drawn; warm: {warm.get('charts_rendered', '?') if warm else '—'})"
+        if phase == "pages" and warm:
+            out += f" (warm: {warm.get('schools_reused', 0)} schools' files reused)"
         lines.append(f"| {TITLES[phase]} | {cold['seconds'][phase]:.1f} | {cold['rss_mb'][phase]:.0f} | {out} | "
                      f"{w_s} | {w_r} |")
     w_total = f"{warm['total_seconds']:.1f}" if warm else "—"

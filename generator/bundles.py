@@ -19,7 +19,9 @@ Storage (under the cache folder, next to the chart cache):
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -30,7 +32,7 @@ import jinja2
 import matplotlib
 
 from .csvio import decode, sniff_separator
-from .files import link_or_write, write_atomic
+from .files import link, write_atomic
 from .indicators import IndicatorValue
 
 STATE_VERSION = "bundles-1"
@@ -71,6 +73,7 @@ def _tree_digest(root: Path, folders: Iterable[str], skip: frozenset[str] = froz
     return parts
 
 
+@functools.lru_cache(maxsize=1)
 def code_version() -> bytes:
     """The generator's code, templates and content pages, and the libraries that shape output."""
     versions = f"{STATE_VERSION} jinja2 {jinja2.__version__} matplotlib {matplotlib.__version__}"
@@ -156,20 +159,28 @@ class BundleCache:
             return {}
         return entries if version == STATE_VERSION and isinstance(entries, dict) else {}
 
-    def usable(self, entry: Entry, chart_dir: Path | None) -> bool:
-        """Every file of the entry is still there (a pruned cache makes the school render)."""
+    def place(self, entry: Entry, docs: Path, chart_dir: Path | None) -> bool:
+        """Link the entry's files into `docs`; False (with its files removed again) when any of
+        them is no longer in the cache."""
         if self.blobs is None:
             return False
-        if any(not self._blob(digest).is_file() for _, digest in entry.files):
+        blobs, docs_dir = str(self.blobs), str(docs)
+        sources = [(os.path.join(blobs, digest[:2], digest), path) for path, digest in entry.files]
+        if entry.charts:
+            if chart_dir is None:
+                return False
+            sources += [(os.path.join(str(chart_dir), f"{digest}.svg"), path) for path, digest in entry.charts]
+        done = []
+        try:
+            for source, path in sources:
+                target = os.path.join(docs_dir, path)
+                link(source, target)
+                done.append(target)
+        except FileNotFoundError:
+            for target in done:
+                os.unlink(target)
             return False
-        return not entry.charts or (chart_dir is not None and all(
-            (chart_dir / f"{digest}.svg").is_file() for _, digest in entry.charts))
-
-    def place(self, entry: Entry, docs: Path, chart_dir: Path) -> None:
-        for path, digest in entry.files:
-            link_or_write(docs / path, self._blob(digest))
-        for path, digest in entry.charts:
-            link_or_write(docs / path, chart_dir / f"{digest}.svg")
+        return True
 
     def put(self, text: str) -> str:
         """Store a rendered file; returns its digest."""

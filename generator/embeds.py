@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .markdown_text import FILTERS
 from .model import STATUS_MENTOR, School
@@ -39,9 +39,10 @@ def badge_for(sd: SiteData, school: School) -> Badge:
     return Badge("Проект «500+»", f"не участвует · {sd.year}", "none")
 
 
-def environment(templates: Path) -> Environment:
+def environment(templates: Path, bytecode: Path | None = None) -> Environment:
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["html.j2", "svg.j2"]), trim_blocks=True, lstrip_blocks=True)
+                      autoescape=select_autoescape(["html.j2", "svg.j2"]), trim_blocks=True, lstrip_blocks=True,
+                      bytecode_cache=FileSystemBytecodeCache(str(bytecode)) if bytecode else None)
     env.filters.update({k: FILTERS[k] for k in ("num", "rudate")})
     env.globals["status_words"] = STATUS_WORDS
     return env
@@ -53,10 +54,11 @@ class Embeds:
     shared: dict[str, str]  # redirects from renamed codes
 
 
-def render_embeds(sd: SiteData, templates: Path, skip: frozenset[str] = frozenset()) -> Embeds:
+def render_embeds(sd: SiteData, templates: Path, skip: frozenset[str] = frozenset(),
+                  bytecode: Path | None = None) -> Embeds:
     """Relative path under the site → file text, per school (except those in `skip`, whose
-    bundles come from the cache) and shared."""
-    env = environment(templates)
+    bundles come from the cache) and shared. `bytecode`: see pages.environment."""
+    env = environment(templates, bytecode)
     embed, badge, redirect = (env.get_template(n) for n in ("embed.html.j2", "badge.svg.j2", "redirect.html.j2"))
     renamed: dict[str, list[str]] = {}
     for rename in sd.ds.renames:

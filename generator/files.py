@@ -28,23 +28,25 @@ def link_or_write(path: Path, source: Path | None, data: bytes | None = None) ->
     only replaced, so a link can never see a half-written file."""
     if source is not None:
         try:
-            _link(source, path)
+            link(str(source), str(path))
             return
         except OSError:  # another file system, or links not allowed: copy instead
             pass
     write_atomic(path, data if data is not None else source.read_bytes())
 
 
-def _link(source: Path, path: Path) -> None:
-    # The common case first, in one system call: a fresh output folder where the target's
-    # folder exists and the target does not (tens of thousands of links per build).
+def link(source: str, path: str) -> None:
+    """Hard-link `source` to `path`, creating folders and replacing a file already there.
+    FileNotFoundError when `source` does not exist."""
+    # The common case first, in one system call: the target's folder exists and the target does
+    # not (tens of thousands of links per build; plain strings, no Path objects).
     try:
         os.link(source, path)
         return
     except FileNotFoundError:
         if not os.path.exists(source):
             raise
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
     except FileExistsError:
-        path.unlink()
+        os.unlink(path)
     os.link(source, path)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 
 from .charts import ChartSpec, Series, default_workers, fork_context, format_number
 from .errors import BuildFailed
@@ -63,9 +63,12 @@ def addresses(base_url: str, code: str) -> dict[str, str]:
     return {"page": f"{base}schools/{code}/", "embed": f"{base}embed/{code}/", "badge": f"{base}badge/{code}.svg"}
 
 
-def environment(templates: Path) -> Environment:
+def environment(templates: Path, bytecode: Path | None = None) -> Environment:
+    """`bytecode`: an existing folder for compiled templates, keyed by the generator's code version
+    (the options below shape the compiled code; Jinja's own cache key covers only the source)."""
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined, autoescape=False,
-                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                      bytecode_cache=FileSystemBytecodeCache(str(bytecode)) if bytecode else None)
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)
     env.globals["status_words"] = STATUS_WORDS
@@ -354,10 +357,11 @@ def indicator_chart(sd: SiteData, indicator: Indicator) -> ChartSpec | None:
 
 
 def render(dataset: Dataset, values: list[IndicatorValue], programme: list[ProgrammeValue],
-           templates: Path, content_pages: tuple[Path, ...] = (), reuse: frozenset[str] = frozenset()) -> Rendered:
+           templates: Path, content_pages: tuple[Path, ...] = (), reuse: frozenset[str] = frozenset(),
+           bytecode: Path | None = None) -> Rendered:
     """Every page and chart spec, except the pages and charts of the schools in `reuse`, whose
     bundles (generator/bundles.py) the build takes from its cache."""
-    env = environment(templates)
+    env = environment(templates, bytecode)
     sd = SiteData(dataset, values, programme)
     out = Rendered(site_data=sd)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from .bundles import BundleCache, Entry, bundle_keys
+from .bundles import BundleCache, Entry, bundle_keys, code_version
 from .charts import render_charts
 from .embeds import render_embeds
 from .feeds import render_feed
@@ -130,11 +130,15 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programm
     keys = bundle_keys(data_dir, [s.code for s in dataset.schools], values, dataset.years,
                        frozenset(i.code for i in dataset.indicators if i.publish == "school"))
     previous = bundles.load()
-    reuse = {code: previous[key] for code, key in keys.items()
-             if key in previous and bundles.usable(previous[key], charts_cache)}
+    # Placed first: an entry whose cached files were pruned is simply rendered like a new one.
+    reuse = {code: previous[keys[code]] for code in keys if keys[code] in previous
+             and bundles.place(previous[keys[code]], docs, charts_cache)}
     skip = frozenset(reuse)
-    rendered = render(dataset, values, programme, TEMPLATES, tuple(sorted(CONTENT.glob("*.md"))), reuse=skip)
-    embeds = render_embeds(rendered.site_data, EMBED_TEMPLATES, skip=skip)
+    bytecode = cache_root() / "jinja" / code_version().decode()[:16]
+    bytecode.mkdir(parents=True, exist_ok=True)
+    rendered = render(dataset, values, programme, TEMPLATES, tuple(sorted(CONTENT.glob("*.md"))), reuse=skip,
+                      bytecode=bytecode)
+    embeds = render_embeds(rendered.site_data, EMBED_TEMPLATES, skip=skip, bytecode=bytecode)
     school_files: dict[str, dict[str, str]] = {code: dict(files) for code, files in embeds.by_school.items()}
     for path, text in rendered.pages.items():
         code = _school_of(path, "schools/", ".md")
@@ -171,8 +175,6 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programm
         entry = Entry(placed, tuple(sorted(school_charts.get(code, ()))), rows.get(code, {}))
         bundles.place(Entry(placed, (), {}), docs, charts_cache)
         entries[keys[code]] = entry
-    for entry in reuse.values():
-        bundles.place(entry, docs, charts_cache)
     bundles.save(entries)
     config = child_config(dataset, docs, work / "site")
     copy_archive(dataset, data_dir, docs, config)
