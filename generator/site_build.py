@@ -175,7 +175,8 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programm
         entry = Entry(placed, tuple(sorted(school_charts.get(code, ()))), rows.get(code, {}))
         bundles.place(Entry(placed, (), {}), docs, charts_cache)
         entries[keys[code]] = entry
-    bundles.save(entries)
+    if entries != previous:  # the reused entries are the very objects loaded: cheap to compare
+        bundles.save(entries)
     config = child_config(dataset, docs, work / "site")
     copy_archive(dataset, data_dir, docs, config)
     write_text(work / "mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
