@@ -19,7 +19,6 @@ Storage (under the cache folder, next to the chart cache):
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import pickle
@@ -73,9 +72,9 @@ def _tree_digest(root: Path, folders: Iterable[str], skip: frozenset[str] = froz
     return parts
 
 
-@functools.lru_cache(maxsize=1)
 def code_version() -> bytes:
-    """The generator's code, templates and content pages, and the libraries that shape output."""
+    """The generator's code, templates and content pages, and the libraries that shape output.
+    Read on every build, never memoised: `serve` rebuilds in one process while templates change."""
     versions = f"{STATE_VERSION} jinja2 {jinja2.__version__} matplotlib {matplotlib.__version__}"
     return _sha(versions.encode(), *_tree_digest(REPO, CODE_FOLDERS)).encode()
 
@@ -120,9 +119,10 @@ def published_view(v: IndicatorValue) -> tuple:
 
 
 def bundle_keys(data_dir: Path, codes: Iterable[str], values: list[IndicatorValue], years: tuple[int, ...],
-                school_level: frozenset[str]) -> dict[str, str]:
+                school_level: frozenset[str], version: bytes) -> dict[str, str]:
     """School code → key of its bundle in this build. `school_level`: the indicators published
-    per school, the only ones whose «все школы района» series a bundle may show."""
+    per school, the only ones whose «все школы района» series a bundle may show. `version`:
+    code_version() of this build."""
     rows, shared = school_rows(data_dir)
     everyone = sorted(published_view(v) + (v.indicator,) for v in values
                       if v.scope == "all" and v.indicator in school_level)
@@ -131,7 +131,7 @@ def bundle_keys(data_dir: Path, codes: Iterable[str], values: list[IndicatorValu
         if v.scope == "school" and (v.secondary or v.change_hidden):
             flags[v.school].append((v.indicator, v.year, v.suppressed, v.change_hidden, v.secondary))
     inputs = _tree_digest(data_dir, ("",), skip=frozenset({"results.csv"})) if data_dir.is_dir() else []
-    common = _sha(code_version(), shared, repr(years).encode(), repr(everyone).encode(), *inputs).encode()
+    common = _sha(version, shared, repr(years).encode(), repr(everyone).encode(), *inputs).encode()
     return {code: _sha(common, code.encode("utf-8"), rows.get(code, "").encode(),
                        repr(sorted(flags.get(code, ()))).encode()) for code in codes}
 

@@ -127,14 +127,15 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programm
     docs = work / "docs"
     # Schools whose bundle key matches the previous build: their files are linked, not rendered.
     bundles, charts_cache = BundleCache(cache_root() / "build"), cache_dir()
+    version = code_version()
     keys = bundle_keys(data_dir, [s.code for s in dataset.schools], values, dataset.years,
-                       frozenset(i.code for i in dataset.indicators if i.publish == "school"))
+                       frozenset(i.code for i in dataset.indicators if i.publish == "school"), version)
     previous = bundles.load()
     # Placed first: an entry whose cached files were pruned is simply rendered like a new one.
     reuse = {code: previous[keys[code]] for code in keys if keys[code] in previous
              and bundles.place(previous[keys[code]], docs, charts_cache)}
     skip = frozenset(reuse)
-    bytecode = cache_root() / "jinja" / code_version().decode()[:16]
+    bytecode = cache_root() / "jinja" / version.decode()[:16]
     bytecode.mkdir(parents=True, exist_ok=True)
     rendered = render(dataset, values, programme, TEMPLATES, tuple(sorted(CONTENT.glob("*.md"))), reuse=skip,
                       bytecode=bytecode)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA
-from generator import pages, site_build
+from conftest import DATA, REPO
+from generator import bundles, pages, site_build
 from generator.bundles import BundleCache
 from generator.errors import BuildFailed
 from generator.indicators import compute
@@ -156,3 +156,23 @@ def test_a_bundle_cannot_read_what_its_key_does_not_cover():
             with pytest.raises(BuildFailed):
                 forbidden()
     assert sd.series(school_level, "school", other)  # outside a bundle everything is readable
+
+
+def test_a_new_code_version_renders_every_school(setup, monkeypatch):
+    data, schools, warm_equals_cold = setup
+    monkeypatch.setattr(site_build, "code_version", lambda: b"another version of the generator")
+    assert warm_equals_cold() == schools
+
+
+def test_code_version_follows_every_template_and_source_file(tmp_path, monkeypatch):
+    """Read afresh on every build: `serve` rebuilds in one process while someone edits templates."""
+    for folder in bundles.CODE_FOLDERS:
+        shutil.copytree(REPO / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(bundles, "REPO", tmp_path)
+    seen = {bundles.code_version()}
+    for path in ("templates/pages/school.md.j2", "templates/embed/badge.svg.j2", "generator/indicators.py",
+                 "content/about.md"):
+        target = tmp_path / path
+        target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        seen.add(bundles.code_version())
+    assert len(seen) == 5
