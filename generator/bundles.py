@@ -59,14 +59,19 @@ def _sha(*parts: bytes) -> str:
 
 
 def _tree_digest(root: Path, folders: Iterable[str], skip: frozenset[str] = frozenset()) -> list[bytes]:
+    """(relative path, bytes) of every regular file under root/<folder>, in a stable order.
+    os.walk does not follow links to folders, so a link loop cannot make this run forever.
+    Hidden folders (.git of a data repository) are skipped: the generator reads none of them."""
     parts = []
     for folder in folders:
         base = root / folder
-        if not base.is_dir():
-            continue
-        for path in sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        found = []
+        for where, dirs, files in os.walk(base):
+            dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+            found += [Path(where, name) for name in files]
+        for path in sorted(found):
             relative = path.relative_to(root).as_posix()
-            if relative in skip:
+            if relative in skip or not path.is_file():
                 continue
             parts += [relative.encode("utf-8"), path.read_bytes()]
     return parts

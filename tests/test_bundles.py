@@ -176,3 +176,11 @@ def test_code_version_follows_every_template_and_source_file(tmp_path, monkeypat
         target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         seen.add(bundles.code_version())
     assert len(seen) == 5
+
+
+def test_a_hidden_folder_in_the_data_changes_nothing(setup):
+    """A data folder that is its own git repository: .git changes on every commit, the site does not."""
+    data, schools, warm_equals_cold = setup
+    (data / ".git").mkdir()
+    (data / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    assert warm_equals_cold() == set()
