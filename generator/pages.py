@@ -110,7 +110,6 @@ class SiteData:
         self._by_key: dict[tuple[str, str, str], dict[int, IndicatorValue]] = defaultdict(dict)
         for v in values:
             self._by_key[(v.indicator, v.scope, v.school)][v.year] = v
-        self._programme = programme
         self._programme_by_year: dict[int, dict[str, ProgrammeValue]] = defaultdict(dict)
         for p in programme:
             self._programme_by_year[p.year][p.indicator] = p
@@ -402,8 +401,10 @@ def render(dataset: Dataset, values: list[IndicatorValue], programme: list[Progr
     page("schools/index.md", "schools.md.j2")
     for code, school in sd.schools.items():
         if code not in reuse:
-            page(f"schools/{code}.md", "school.md.j2", bundle=code, school=school, charts=school_charts[code],
-                 alts=alts, urls=addresses(sd.site.base_url, code), school_events=SCHOOL_EVENTS)
+            own = school_charts[code]  # only its own alt texts: a bundle sees no other school's values
+            page(f"schools/{code}.md", "school.md.j2", bundle=code, school=school, charts=own,
+                 alts={key: alts[key] for key in own.values()}, urls=addresses(sd.site.base_url, code),
+                 school_events=SCHOOL_EVENTS)
     page("mentors.md", "mentors.md.j2")
     page("indicators/index.md", "indicators.md.j2", charts=indicator_charts)
     for indicator in sd.visible:
