@@ -263,6 +263,18 @@ def derive_year_data(source: Path, dataset, year: int, cutoff: date, target: Pat
     skip_files |= {r.source.file for r in dataset.roadmaps
                    if r.programme in late_programmes or (r.approved.date and r.approved.date > cutoff)}
     skip_files |= {n.source.file for n in dataset.news if n.date > cutoff}
+    # Practices and documents that appeared after the cutoff were not on that year's site, unless
+    # something kept still points at them (then dropping them would break the kept item).
+    kept_news = [n for n in dataset.news if n.date <= cutoff]
+    cited = {slug for n in kept_news for slug in n.practices}
+    late_practices = {p.slug for p in dataset.practices if p.date > cutoff and p.slug not in cited}
+    skip_files |= {p.source.file for p in dataset.practices if p.slug in late_practices}
+    cited_documents = {code for n in kept_news for code in n.documents} | {
+        m.document for p in dataset.practices if p.slug not in late_practices for m in p.materials if m.document}
+    late_documents = {d.code for d in dataset.documents
+                      if d.date and d.date > cutoff and d.code not in cited_documents}
+    kept_files = {d.file for d in dataset.documents if d.file and d.code not in late_documents}
+    skip_files |= {d.file for d in dataset.documents if d.code in late_documents and d.file not in kept_files}
     for path in sorted(source.rglob("*")):
         name = path.relative_to(source).as_posix()
         if path.is_dir() or path.is_symlink() or any(part.startswith(".") for part in path.relative_to(source).parts):
@@ -284,6 +296,11 @@ def derive_year_data(source: Path, dataset, year: int, cutoff: date, target: Pat
             raw, count = _filter_csv(raw, year)
             if count:
                 dropped[name] = count
+        elif name == "documents.yml" and late_documents:
+            doc = yaml.safe_load(raw.decode("utf-8-sig"))
+            kept = [d for d in doc if not (isinstance(d, dict) and d.get("code") in late_documents)]
+            dropped["documents.yml"] = len(doc) - len(kept)
+            raw = _dump_yaml(kept).encode("utf-8")
         elif name.startswith("roadmaps/") and name.endswith((".yml", ".yaml")):
             doc = yaml.safe_load(raw.decode("utf-8-sig"))
             count = 0

@@ -201,3 +201,38 @@ def test_demo_carries_past_years_reachable_from_current_site(demo_site):
         assert f'href="./archive/{year}/">{year} — архив</a>' in home
         assert f"Архивная версия: данные за {year} год." in (
             demo_site / "archive" / str(year) / "index.html").read_text(encoding="utf-8")
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+
+
+def test_year_data_leaves_out_later_practices_and_documents(tmp_path):
+    """A snapshot's data is the data as it stood: practices and documents dated after the cutoff are not
+    in it, unless something kept still cites them. Expected sets come from the demo's files directly."""
+    from conftest import DATA
+    from generator.snapshot import derive_year_data
+    from generator.validation import validate
+
+    cutoff = date(2024, 12, 31)
+    news = [front_matter(p) for p in sorted((DATA / "news").glob("*.md"))]
+    kept_news = [n for n in news if n["date"] <= cutoff]
+    practices = {p.stem: front_matter(p) for p in sorted((DATA / "practices").glob("*.md"))}
+    cited = {slug for n in kept_news for slug in n.get("practices") or ()}
+    late_practices = {slug for slug, p in practices.items() if p["date"] > cutoff and slug not in cited}
+    cited_documents = {code for n in kept_news for code in n.get("documents") or ()} | {
+        m["document"] for slug, p in practices.items() if slug not in late_practices
+        for m in p.get("materials") or () if m.get("document")}
+    documents = yaml.safe_load((DATA / "documents.yml").read_text(encoding="utf-8"))
+    late = {d["code"] for d in documents if d["date"] > cutoff and d["code"] not in cited_documents}
+    assert late and late_practices, "the demo should have documents and practices after 2024"
+
+    target = tmp_path / "data"
+    derive_year_data(DATA, validate(DATA).dataset, 2024, cutoff, target)
+    kept = yaml.safe_load((target / "documents.yml").read_text(encoding="utf-8"))
+    assert {d["code"] for d in kept} == {d["code"] for d in documents} - late
+    for d in documents:
+        if d["code"] in late and d.get("file"):
+            assert not (target / d["file"]).exists(), d["file"]
+    assert {p.stem for p in (target / "practices").glob("*.md")} == set(practices) - late_practices
+    assert validate(target).dataset.site.current_year == 2024  # still valid on its own
