@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from .charts import ChartSpec, Series, default_workers, fork_context, format_number
 from .errors import BuildFailed
 from .indicators import IndicatorValue
-from .markdown_text import FILTERS, GLOBALS, link, text
+from .markdown_text import FILTERS, GLOBALS, link, slug, text
 from .model import STATUS_MENTOR, Dataset, Indicator, ProgrammeTarget, Roadmap, Target
 from .indicators import judge
 from .programme_indicators import BETTER, UNITS, ProgrammeValue
@@ -44,6 +44,11 @@ PROGRAMME_TITLES = {
     "improved": "Доля участников, улучивших показатель",
 }
 
+
+# A list page with more rows than this is split, so that a phone never loads a list of a whole region:
+# schools by district (districts/<slug>/), mentor pairs by year (mentors/<year>/). A municipality's
+# lists (tens of schools) stay on one page.
+LIST_MAX_ROWS = 200
 
 # A school page lists this many of its latest events (the rest are on the news pages), so the
 # page does not grow with every year of news.
@@ -355,6 +360,22 @@ def indicator_chart(sd: SiteData, indicator: Indicator) -> ChartSpec | None:
                      targets=_targets([s for _, s in series], sd.years))
 
 
+def district_groups(schools: list) -> list[tuple[str, str, list]]:
+    """(page name, district, its schools) in district order; schools without one go last."""
+    by_district: dict[str, list] = defaultdict(list)
+    for school in schools:
+        by_district[school.district].append(school)
+    out, taken = [], set()
+    for name in sorted(by_district, key=lambda d: (d == "", d)):
+        base = slug(name) if name else "bez-raiona"
+        code, n = base, 2
+        while code in taken:  # two names that read the same in Latin letters
+            code, n = f"{base}-{n}", n + 1
+        taken.add(code)
+        out.append((code, name or "Район не указан", by_district[name]))
+    return out
+
+
 def render(dataset: Dataset, values: list[IndicatorValue], programme: list[ProgrammeValue],
            templates: Path, content_pages: tuple[Path, ...] = (), reuse: frozenset[str] = frozenset(),
            bytecode: Path | None = None) -> Rendered:
@@ -398,14 +419,27 @@ def render(dataset: Dataset, values: list[IndicatorValue], programme: list[Progr
     page("roadmaps/index.md", "roadmaps.md.j2")
     for r in dataset.roadmaps:
         page(f"roadmaps/{r.code}.md", "roadmap.md.j2", roadmap=r)
-    page("schools/index.md", "schools.md.j2")
+    schools = sorted(sd.schools.values(), key=lambda s: s.label)
+    districts = district_groups(schools) if len(schools) > LIST_MAX_ROWS else []
+    if len(districts) > 1:
+        page("schools/index.md", "schools.md.j2", schools=[], districts=districts, district=None)
+        for code, name, members in districts:
+            page(f"districts/{code}.md", "schools.md.j2", schools=members, districts=[], district=name)
+    else:
+        page("schools/index.md", "schools.md.j2", schools=schools, districts=[], district=None)
     for code, school in sd.schools.items():
         if code not in reuse:
             own = school_charts[code]  # only its own alt texts: a bundle sees no other school's values
             page(f"schools/{code}.md", "school.md.j2", bundle=code, school=school, charts=own,
                  alts={key: alts[key] for key in own.values()}, urls=addresses(sd.site.base_url, code),
                  school_events=SCHOOL_EVENTS)
-    page("mentors.md", "mentors.md.j2")
+    paired = [y for y in reversed(sd.years) if sd.pairs_by_year.get(y)]
+    if sum(len(sd.pairs_by_year[y]) for y in paired) > LIST_MAX_ROWS and len(paired) > 1:
+        page("mentors.md", "mentors.md.j2", years=paired[:1], other_years=paired[1:], year_page=False)
+        for y in paired[1:]:
+            page(f"mentors/{y}.md", "mentors.md.j2", years=[y], other_years=[], year_page=True)
+    else:
+        page("mentors.md", "mentors.md.j2", years=paired, other_years=[], year_page=False)
     page("indicators/index.md", "indicators.md.j2", charts=indicator_charts)
     for indicator in sd.visible:
         page(f"indicators/{indicator.code}.md", "indicator.md.j2", indicator=indicator, charts=indicator_charts,

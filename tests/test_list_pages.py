@@ -1,0 +1,77 @@
+"""Lists of a whole region stay readable on a phone: past LIST_MAX_ROWS rows they are split.
+
+A synthetic region of 400 schools is built with a real `mkdocs build --strict` (every link checked).
+Expected groups are computed from the generated CSV files with the standard library.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from generator import synth
+from generator.pages import LIST_MAX_ROWS
+from generator.site_build import build_site
+
+SCHOOLS = 400
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("region")
+    synth.write(synth.generate(SCHOOLS, 6, 12, seed=3), root / "data")
+    build_site(root / "data", root / "site", progress=False)
+    return root / "data", root / "site"
+
+
+def table(data: Path, name: str) -> list[dict[str, str]]:
+    with open(data / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def school_links(html: str) -> list[str]:
+    """Codes of the school pages a page links to (relative links end in schools/<code>/)."""
+    return re.findall(r'href="(?:\.\./)+schools/([0-9A-Za-z_-]+)/"', html)
+
+
+def test_schools_are_listed_by_district_each_exactly_once(region):
+    data, site = region
+    schools = table(data, "schools.csv")
+    assert len(schools) > LIST_MAX_ROWS
+    districts = Counter(s["district"] for s in schools)
+    index = (site / "schools" / "index.html").read_text(encoding="utf-8")
+    pages = sorted((site / "districts").glob("*/index.html"))
+    assert len(pages) == len(districts) > 1
+    assert len(re.findall(r'href="\.\./districts/[a-z0-9-]+/"', index)) == len(districts)
+    seen: list[str] = []
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        codes = school_links(html)
+        names = {s["district"] for s in schools if s["code"] in codes}
+        assert len(names) == 1, page  # one district per page…
+        assert len(codes) == districts[names.pop()]  # …and all of it
+        assert len(html.encode("utf-8")) <= 60_000, (page, len(html))  # the school page budget
+        seen += codes
+    assert sorted(seen) == sorted(s["code"] for s in schools)
+
+
+def test_mentor_pairs_of_past_years_have_their_own_pages(region):
+    data, site = region
+    pairs = defaultdict(int)
+    for row in table(data, "mentorships.csv"):
+        pairs[int(row["year"])] += 1
+    assert sum(pairs.values()) > LIST_MAX_ROWS
+    latest, *past = sorted(pairs, reverse=True)
+
+    def rows(html: str) -> int:  # a pair is one table row with two school links
+        return sum(1 for row in re.findall(r"<tr>(.*?)</tr>", html, re.S) if len(school_links(row)) == 2)
+
+    current = (site / "mentors" / "index.html").read_text(encoding="utf-8")
+    assert rows(current) == pairs[latest]
+    for year in past:
+        page = site / "mentors" / str(year) / "index.html"
+        assert rows(page.read_text(encoding="utf-8")) == pairs[year], year
+        assert f'href="{year}/"' in current
