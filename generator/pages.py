@@ -445,7 +445,9 @@ def render(dataset: Dataset, values: list[IndicatorValue], programme: list[Progr
         page(f"indicators/{indicator.code}.md", "indicator.md.j2", indicator=indicator, charts=indicator_charts,
              alts=alts)
     page("open-data.md", "open-data.md.j2")
-    page("for-schools.md", "for-schools.md.j2", addresses=addresses)
+    placing = sorted(set(sd.participants_ever) | set(sd.mentors_ever))
+    page("for-schools.md", "for-schools.md.j2", addresses=addresses, pattern=addresses(sd.site.base_url, "<код>"),
+         listed=placing if len(placing) <= LIST_MAX_ROWS else [], placing=len(placing))
     page("news/index.md", "news-index.md.j2")
     for item in dataset.news:
         page(f"news/{item.slug}.md", "news.md.j2", item=item)

@@ -75,3 +75,30 @@ def test_mentor_pairs_of_past_years_have_their_own_pages(region):
         page = site / "mentors" / str(year) / "index.html"
         assert rows(page.read_text(encoding="utf-8")) == pairs[year], year
         assert f'href="{year}/"' in current
+
+
+def test_for_schools_gives_the_address_pattern_instead_of_a_region_sized_table(region):
+    data, site = region
+    placing = {r["school"] for r in table(data, "statuses.csv")} | {r["mentor"] for r in table(data, "mentorships.csv")}
+    html = (site / "for-schools" / "index.html").read_text(encoding="utf-8")
+    listed = set(re.findall(r'href="\.\./schools/([0-9A-Za-z_-]+)/#embed"', html))
+    if len(placing) <= LIST_MAX_ROWS:
+        assert listed == placing
+    else:
+        assert not listed and "/embed/&lt;код&gt;/" in html
+
+
+def test_the_same_pages_split_when_the_limit_is_low(tmp_path, monkeypatch):
+    """The demo (32 schools) with a limit of 5 rows: the branch a 400-school region may not reach."""
+    from conftest import DATA
+    from generator import pages, site_build
+
+    monkeypatch.setattr(pages, "LIST_MAX_ROWS", 5)
+    monkeypatch.setenv("SHNOR_CACHE_DIR", str(tmp_path / "cache"))
+    site_build.generate(DATA, tmp_path / "out", site_build.Steps(4, enabled=False))
+    docs = tmp_path / "out" / "docs"
+    text = (docs / "for-schools.md").read_text(encoding="utf-8")
+    assert "#embed" not in text and "/embed/<код>/" in text
+    districts = {r["district"] for r in table(DATA, "schools.csv")}
+    assert len(list((docs / "districts").glob("*.md"))) == len(districts)
+    assert len(list((docs / "mentors").glob("*.md"))) == len({r["year"] for r in table(DATA, "mentorships.csv")}) - 1
