@@ -24,7 +24,7 @@ import os
 import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -84,7 +84,7 @@ def code_version() -> bytes:
     return _sha(versions.encode(), *_tree_digest(REPO, CODE_FOLDERS)).encode()
 
 
-def school_rows(data_dir: Path) -> tuple[dict[str, str], bytes]:
+def results_lines(data_dir: Path) -> tuple[dict[str, str], bytes]:
     """(school code → digest of its results.csv lines, the digest of every other line).
 
     A line belongs to a school only when it is unambiguous without a CSV parser: no quotes,
@@ -128,7 +128,7 @@ def bundle_keys(data_dir: Path, codes: Iterable[str], values: list[IndicatorValu
     """School code → key of its bundle in this build. `school_level`: the indicators published
     per school, the only ones whose «все школы района» series a bundle may show. `version`:
     code_version() of this build."""
-    rows, shared = school_rows(data_dir)
+    rows, shared = results_lines(data_dir)
     everyone = sorted(published_view(v) + (v.indicator,) for v in values
                       if v.scope == "all" and v.indicator in school_level)
     flags: dict[str, list] = defaultdict(list)
@@ -186,6 +186,15 @@ class BundleCache:
                 os.unlink(target)
             return False
         return True
+
+    def store(self, files: Mapping[str, str], charts: Mapping[str, str], open_data: Mapping[int, tuple[str, str]],
+              docs: Path) -> Entry:
+        """A freshly rendered bundle: its files go into the cache and are linked into `docs` from
+        there; `charts` (path → chart cache digest) are already in place."""
+        entry = Entry(tuple((path, self.put(text)) for path, text in sorted(files.items())),
+                      tuple(sorted(charts.items())), open_data)
+        self.place(replace(entry, charts=()), docs, None)
+        return entry
 
     def put(self, text: str) -> str:
         """Store a rendered file; returns its digest."""

@@ -59,6 +59,7 @@ SCHOOL_EVENTS = 10
 class Rendered:
     pages: dict[str, str] = field(default_factory=dict)  # relative path -> Markdown
     charts: dict[str, ChartSpec] = field(default_factory=dict)  # relative path -> spec
+    school_charts: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> indicator -> chart path
     site_data: "SiteData | None" = None
 
 
@@ -269,7 +270,6 @@ class SiteData:
 
     def improved_any(self, year: int) -> set[str]:
         """Participants that improved in at least one indicator (union of improved:* members)."""
-        self._outside_bundle("improved_any")
         return {code for key, v in self.programme_by_year.get(year, {}).items() if key.startswith("improved:")
                 for code in v.members}
 
@@ -390,7 +390,7 @@ def render(dataset: Dataset, values: list[IndicatorValue], programme: list[Progr
     def page(path: str, template: str, bundle: str | None = None, **context: object) -> None:
         jobs.append((path, template, context, bundle))
 
-    school_charts: dict[str, dict[str, str]] = {}
+    school_charts = out.school_charts
     for code in sd.schools:
         if code in reuse:
             continue

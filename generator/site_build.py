@@ -137,15 +137,13 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programm
     skip = frozenset(reuse)
     bytecode = cache_root() / "jinja" / version.decode()[:16]
     bytecode.mkdir(parents=True, exist_ok=True)
-    rendered = render(dataset, values, programme, TEMPLATES, tuple(sorted(CONTENT.glob("*.md"))), reuse=skip,
-                      bytecode=bytecode)
+    content = tuple(sorted(CONTENT.glob("*.md")))
+    rendered = render(dataset, values, programme, TEMPLATES, content, reuse=skip, bytecode=bytecode)
     embeds = render_embeds(rendered.site_data, EMBED_TEMPLATES, skip=skip, bytecode=bytecode)
-    school_files: dict[str, dict[str, str]] = {code: dict(files) for code, files in embeds.by_school.items()}
+    fresh = [code for code in keys if code not in reuse]
+    bundled = {f"schools/{code}.md" for code in fresh}  # written with the rest of their bundle below
     for path, text in rendered.pages.items():
-        code = _school_of(path, "schools/", ".md")
-        if code is not None and code in keys:
-            school_files.setdefault(code, {})[path] = text
-        else:
+        if path not in bundled:
             write_text(docs / path, text)
     for path, text in embeds.shared.items():
         write_text(docs / path, text)
@@ -155,46 +153,29 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programm
             target = docs / document.file
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(data_dir / document.file, target)
-    for page in sorted(CONTENT.glob("*.md")):
+    for page in content:
         shutil.copyfile(page, docs / page.name)
     rows = {**{code: entry.open_data for code, entry in reuse.items()},
-            **school_rows(dataset, values, schools=set(keys) - skip)}
+            **school_rows(dataset, values, schools=set(fresh))}
     for name, text in open_data_files(dataset, values, programme, rows).items():
         write_text(docs / "data" / name, text)
     steps(f"Страницы записаны: {len(rendered.pages)} (страниц школ из кэша: {len(reuse)})")
     stats = render_charts(rendered.charts, docs, charts_cache)
     steps(f"Графики: {len(rendered.charts)} (нарисовано {stats.rendered}, из кэша {stats.cached})")
-    # New bundles: each file goes into the cache and is linked from there.
-    school_charts: dict[str, list[tuple[str, str]]] = {}
-    for path, digest in stats.digests.items():
-        code = _school_of(path, "charts/schools/", None)
-        if code is not None:
-            school_charts.setdefault(code, []).append((path, digest))
     entries: dict[str, Entry] = {keys[code]: entry for code, entry in reuse.items()}
-    for code, files in school_files.items():
-        placed = tuple((path, bundles.put(text)) for path, text in sorted(files.items()))
-        entry = Entry(placed, tuple(sorted(school_charts.get(code, ()))), rows.get(code, {}))
-        bundles.place(Entry(placed, (), {}), docs, charts_cache)
-        entries[keys[code]] = entry
+    for code in fresh:
+        files = {f"schools/{code}.md": rendered.pages[f"schools/{code}.md"], **embeds.by_school[code]}
+        charts = {path: stats.digests[path] for path in rendered.school_charts[code].values()}
+        entries[keys[code]] = bundles.store(files, charts, rows.get(code, {}), docs)
     if entries != previous:  # the reused entries are the very objects loaded: cheap to compare
         bundles.save(entries)
     config = child_config(dataset, docs, work / "site")
     copy_archive(dataset, data_dir, docs, config)
     write_text(work / "mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
-    counts = {"pages": len(rendered.pages) + len(reuse) + len(list(CONTENT.glob("*.md"))),
+    counts = {"pages": len(rendered.pages) + len(reuse) + len(content),
               "charts": len(rendered.charts) + sum(len(e.charts) for e in reuse.values()),
               "rendered": stats.rendered, "reused": len(reuse)}
     return dataset, counts, len(result.warnings)
-
-
-def _school_of(path: str, prefix: str, suffix: str | None) -> str | None:
-    """The school code in 'schools/<code>.md' or 'charts/schools/<code>/<indicator>.svg'."""
-    if not path.startswith(prefix):
-        return None
-    rest = path[len(prefix):]
-    if suffix is None:
-        return rest.split("/", 1)[0] if "/" in rest else None
-    return rest[: -len(suffix)] if rest.endswith(suffix) and "/" not in rest else None
 
 
 # --- Yearly snapshots (owner: generator/snapshot.py) ---------------------------------------------

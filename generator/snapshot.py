@@ -38,6 +38,7 @@ from pathlib import Path
 import yaml
 
 from .errors import DataErrors, InputError
+from .files import write_atomic
 from .site_build import TEMPLATES, prune_site
 from .markdown_text import russian_date
 
@@ -196,9 +197,7 @@ def _append_correction(archive_dir: Path, correction: Correction) -> None:
     header = ("# Исправления архивных версий сайта. Файл пишет команда\n"
               "# python -m generator snapshot ГОД --correction \"причина\"; список публикуется на странице «Архив».\n")
     body = yaml.safe_dump(items, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
-    tmp = path.with_name(f".{CORRECTIONS}.tmp-{os.getpid()}")
-    tmp.write_text(header + body, encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
+    write_atomic(path, (header + body).encode("utf-8"))
 
 
 # --- the year's view of the data ----------------------------------------------------------------
