@@ -16,6 +16,7 @@ import json
 import math
 import multiprocessing
 import os
+import pickle
 import textwrap
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -691,15 +692,35 @@ def _frame_or_none(layout: _Layout) -> _Frame | None:
     return _frame(layout) if layout.years and layout.present else None
 
 
-def _render_many(specs: list[ChartSpec], workers: int):
+def _frame_file(frames_dir: Path, layout: _Layout) -> Path:
+    key = f"{RENDERER_VERSION} {matplotlib.__version__} {layout!r}".encode("utf-8")
+    return frames_dir / f"{hashlib.sha256(key).hexdigest()}.pickle"
+
+
+def _stored_frame(frames_dir: Path, layout: _Layout) -> _Frame | None:
+    try:
+        frame = pickle.loads(_frame_file(frames_dir, layout).read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        return None
+    return frame if isinstance(frame, _Frame) else None
+
+
+def _render_many(specs: list[ChartSpec], workers: int, frames_dir: Path | None = None):
     """Yield SVG bytes for each (already validated) spec, in order.
 
     The distinct frames are drawn first (in the pool when there are many); then the points are
     placed, in forked workers that inherit the drawn frames when there are enough charts to
-    pay for starting them.
+    pay for starting them. `frames_dir` keeps drawn frames between builds: a rebuild that
+    redraws one school's charts then starts no matplotlib drawing at all.
     """
     layouts = [_layout(spec) for spec in specs]
-    distinct = list(dict.fromkeys(layouts))
+    distinct = [layout for layout in dict.fromkeys(layouts) if layout not in _FRAMES]
+    if frames_dir is not None:
+        for layout in distinct:
+            frame = _stored_frame(frames_dir, layout)
+            if frame is not None:
+                _FRAMES[layout] = frame
+        distinct = [layout for layout in distinct if layout not in _FRAMES]
     context = fork_context() if workers > 1 else None
     if context is not None and len(distinct) >= POOL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=min(workers, len(distinct)), mp_context=context) as pool:
@@ -709,6 +730,11 @@ def _render_many(specs: list[ChartSpec], workers: int):
     else:
         for layout in distinct:
             _frame_or_none(layout)
+    if frames_dir is not None:
+        for layout in distinct:
+            if layout in _FRAMES:
+                write_atomic(_frame_file(frames_dir, layout),
+                             pickle.dumps(_FRAMES[layout], protocol=pickle.HIGHEST_PROTOCOL))
     if context is not None and len(specs) >= POINTS_POOL_THRESHOLD:
         # Small chunks: a worker holds only its share of specs and SVG at a time.
         chunksize = min(CHUNK_MAX, max(1, len(specs) // (workers * 4)))
@@ -754,7 +780,8 @@ def render_charts(specs: Mapping[str, ChartSpec], out_dir: Path, cache_dir: Path
         cached += len(paths)
 
     rendered = 0
-    for digest, data in zip(missing, _render_many([spec_of[d] for d in missing], workers)):
+    frames_dir = cache_dir / "frames" if cache_dir is not None else None
+    for digest, data in zip(missing, _render_many([spec_of[d] for d in missing], workers, frames_dir)):
         source = None
         if cache_dir is not None:
             source = cache_dir / f"{digest}.svg"

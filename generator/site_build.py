@@ -29,6 +29,7 @@ from .errors import BuildFailed, InputError
 from .export import open_data_files, school_rows
 from .indicators import compute
 from .pages import render
+from .parse_cache import ParseCache
 from .programme_indicators import compute_programme
 from .validation import validate
 
@@ -103,9 +104,10 @@ def generate(data_dir: Path, work: Path, steps: Steps) -> tuple[object, dict, in
     # cycles: the cyclic collector would rescan them again and again (40 % of load time at
     # 5,000 schools). It is paused while loading and computing, and what exists then is frozen,
     # so later collections (and forked page and chart workers) never walk it.
+    version = code_version()
     gc.disable()
     try:
-        result = validate(data_dir)
+        result = validate(data_dir, ParseCache(cache_root() / "parse", version))
         dataset = result.dataset
         values = compute(dataset)
         programme = compute_programme(dataset, values)
@@ -113,12 +115,13 @@ def generate(data_dir: Path, work: Path, steps: Steps) -> tuple[object, dict, in
         gc.enable()
     gc.freeze()
     try:
-        return _generate(data_dir, work, steps, result, values, programme)
+        return _generate(data_dir, work, steps, result, values, programme, version)
     finally:
         gc.unfreeze()
 
 
-def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programme) -> tuple[object, dict, int]:
+def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programme,
+              version: bytes) -> tuple[object, dict, int]:
     dataset = result.dataset
     for warning in result.warnings:
         log.warning("предупреждение: %s", warning)
@@ -127,7 +130,6 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programm
     docs = work / "docs"
     # Schools whose bundle key matches the previous build: their files are linked, not rendered.
     bundles, charts_cache = BundleCache(cache_root() / "build"), cache_dir()
-    version = code_version()
     keys = bundle_keys(data_dir, [s.code for s in dataset.schools], values, dataset.years,
                        frozenset(i.code for i in dataset.indicators if i.publish == "school"), version)
     previous = bundles.load()

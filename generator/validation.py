@@ -12,6 +12,7 @@ from .model import STATUS_MENTOR, Dataset, Indicator, Measure, Programme, Roadma
 from .read_documents import PROGRAMME_CODES
 from . import read_content as content
 from .openness import obligations, unreported_announcements
+from .parse_cache import ParseCache
 from .yamlio import read_yaml_file
 
 SCHOOLS_COLUMNS = (("code", "name", "short_name"), ("district", "website", "address"))
@@ -31,7 +32,8 @@ class Validated:
     warnings: tuple[DataProblem, ...]
 
 
-def _yaml_files(data_dir: Path, folder: str, problems: Problems) -> list[tuple[str, object]]:
+def _yaml_files(data_dir: Path, folder: str, problems: Problems,
+                cache: ParseCache | None) -> list[tuple[str, object]]:
     directory = data_dir / folder
     if not directory.is_dir():
         return []
@@ -41,14 +43,15 @@ def _yaml_files(data_dir: Path, folder: str, problems: Problems) -> list[tuple[s
         if path.is_symlink() or not path.is_file():
             problems.add(name, 0, "", "ссылки (symlink) и папки с именем .yml не принимаются: положите сам файл")
             continue
-        doc = read_yaml_file(path, name, problems)
+        doc = read_yaml_file(path, name, problems, cache)
         if doc is not None:
             out.append((name, doc))
     return out
 
 
-def validate(data_dir: Path) -> Validated:
-    """Read and check everything under data_dir. Raises DataErrors listing every problem."""
+def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
+    """Read and check everything under data_dir. Raises DataErrors listing every problem.
+    `cache`: parsed files of earlier builds (the build passes one; checks never depend on it)."""
     problems, warnings = Problems(), Problems()
     if not data_dir.is_dir():
         problems.add(str(data_dir), 0, "", "папка с данными не найдена")
@@ -59,7 +62,7 @@ def validate(data_dir: Path) -> Validated:
 
     site = None
     if (data_dir / "site.yml").is_file():
-        doc = read_yaml_file(data_dir / "site.yml", "site.yml", problems)
+        doc = read_yaml_file(data_dir / "site.yml", "site.yml", problems, cache)
         if doc is not None:
             site = docs.site(doc, problems)
 
@@ -75,7 +78,7 @@ def validate(data_dir: Path) -> Validated:
 
     indicators: list[tuple[Indicator, int]] = []
     if (data_dir / "indicators.yml").is_file():
-        doc = read_yaml_file(data_dir / "indicators.yml", "indicators.yml", problems)
+        doc = read_yaml_file(data_dir / "indicators.yml", "indicators.yml", problems, cache)
         if doc is not None:
             indicators = docs.indicators(doc, problems)
     measures_table = tables.read_table(data_dir, "measures.csv", *MEASURES_COLUMNS, problems)
@@ -97,8 +100,8 @@ def validate(data_dir: Path) -> Validated:
     results, result_lines = (tables.results(results_table, known, listed, problems) if results_table else ((), {}))
     _check_shares(results, result_lines, [i for i, _ in indicators], problems)
 
-    programmes = [p for p in (docs.programme(d, n, problems) for n, d in _yaml_files(data_dir, "programmes", problems)) if p]
-    roadmaps = [r for r in (docs.roadmap(d, n, problems) for n, d in _yaml_files(data_dir, "roadmaps", problems)) if r]
+    programmes = [p for p in (docs.programme(d, n, problems) for n, d in _yaml_files(data_dir, "programmes", problems, cache)) if p]
+    roadmaps = [r for r in (docs.roadmap(d, n, problems) for n, d in _yaml_files(data_dir, "roadmaps", problems, cache)) if r]
     news = [n for n in (content.news_item(path, f"news/{path.name}", problems)
                         for path in sorted((data_dir / "news").glob("*.md"))) if n] if (data_dir / "news").is_dir() else []
     practices = [p for p in (content.practice(path, f"practices/{path.name}", problems)
@@ -106,7 +109,7 @@ def validate(data_dir: Path) -> Validated:
         if (data_dir / "practices").is_dir() else []
     documents = []
     if (data_dir / "documents.yml").is_file():
-        doc = read_yaml_file(data_dir / "documents.yml", "documents.yml", problems)
+        doc = read_yaml_file(data_dir / "documents.yml", "documents.yml", problems, cache)
         if doc is not None:
             documents = content.documents(doc, data_dir, problems)
     _check_content(news, practices, documents, roadmaps, known, problems)

@@ -9,6 +9,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, SequenceNode
 
 from .errors import Problems, read_limited
+from .parse_cache import MISSING, ParseCache
 
 MAX_YAML_BYTES = 5 * 1024 * 1024
 
@@ -102,10 +103,15 @@ def read_yaml_text(text: str, name: str, problems: Problems) -> Any:
     return None
 
 
-def read_yaml_file(path: Path, name: str, problems: Problems) -> Any:
+def read_yaml_file(path: Path, name: str, problems: Problems, cache: ParseCache | None = None) -> Any:
+    """`cache`: parsed documents of earlier builds, by the file's bytes (see parse_cache)."""
     raw = read_limited(path, name, MAX_YAML_BYTES, problems)
     if raw is None:
         return None
+    if cache is not None:
+        document = cache.get("yaml", raw)
+        if document is not MISSING:
+            return document
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -119,4 +125,6 @@ def read_yaml_file(path: Path, name: str, problems: Problems) -> Any:
     document = read_yaml_text(text, name, problems)
     if document is None and len(problems.items) == before:
         problems.add(name, 1, "", "файл пуст: ожидались данные в формате YAML")
+    elif cache is not None and len(problems.items) == before:
+        cache.put("yaml", raw, document)
     return document

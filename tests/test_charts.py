@@ -296,7 +296,39 @@ def test_changed_spec_is_rendered_again(tmp_path):
     assert stats == ChartStats(rendered=1, cached=2)
     assert (tmp_path / "out" / key).read_bytes() == render_svg(specs[key])
     assert (cache / f"{spec_hash(specs[key])}.svg").exists()
-    assert len(list(cache.iterdir())) == 4  # old entry kept, new one added
+    assert len(list(cache.glob("*.svg"))) == 4  # old entry kept, new one added
+
+
+def test_frames_drawn_once_are_reused_by_a_later_build_without_matplotlib(tmp_path, monkeypatch):
+    specs = many_specs(3)
+    monkeypatch.setattr(charts, "_FRAMES", {})
+    render_charts(specs, tmp_path / "first", tmp_path / "cache", workers=1)
+    assert list((tmp_path / "cache" / "frames").glob("*.pickle"))
+    # A new process: no frame in memory, chart cache emptied, and matplotlib must not draw.
+    monkeypatch.setattr(charts, "_FRAMES", {})
+    for svg in (tmp_path / "cache").glob("*.svg"):
+        svg.unlink()
+
+    def no_drawing(layout):
+        raise AssertionError("a stored frame was drawn again")
+
+    monkeypatch.setattr(charts, "_draw_frame", no_drawing)
+    assert render_charts(specs, tmp_path / "second", tmp_path / "cache", workers=1).rendered == 3
+    for key in specs:
+        assert (tmp_path / "second" / key).read_bytes() == (tmp_path / "first" / key).read_bytes()
+
+
+def test_unreadable_stored_frame_is_drawn_again(tmp_path, monkeypatch):
+    specs = many_specs(1)
+    monkeypatch.setattr(charts, "_FRAMES", {})
+    render_charts(specs, tmp_path / "first", tmp_path / "cache", workers=1)
+    for frame in (tmp_path / "cache" / "frames").glob("*.pickle"):
+        frame.write_bytes(b"not a pickle")
+    monkeypatch.setattr(charts, "_FRAMES", {})
+    (key, spec), = specs.items()
+    (tmp_path / "cache" / f"{spec_hash(spec)}.svg").unlink()
+    render_charts(specs, tmp_path / "second", tmp_path / "cache", workers=1)
+    assert (tmp_path / "second" / key).read_bytes() == render_svg(spec)
 
 
 def test_truncated_cache_entry_is_redrawn(tmp_path):

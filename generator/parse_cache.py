@@ -1,0 +1,45 @@
+"""Parsed input files kept between builds, keyed by the file's bytes and the generator's code.
+
+PyYAML is pure Python: the programme and roadmap files take a tenth of a second to parse on
+every build although they rarely change. A file that parsed without a problem is stored here as
+a pickle of the parsed document under sha256(code version, kind, bytes); the next build with the
+same bytes and the same code loads the pickle instead. Files with problems are never stored, so
+every message about them still comes from the parser.
+
+It is our own cache folder, trusted like the checkout; an entry that does not load is ignored.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+from typing import Any
+
+from .files import write_atomic
+
+_MISSING = object()
+
+
+class ParseCache:
+    """`root`: a folder (created on the first store); `version`: the generator's code version."""
+
+    def __init__(self, root: Path, version: bytes):
+        self.root, self.version = root, version
+
+    def _path(self, kind: str, raw: bytes) -> Path:
+        digest = hashlib.sha256(self.version + b"\0" + kind.encode() + b"\0" + raw).hexdigest()
+        return self.root / digest[:2] / f"{digest}.pickle"
+
+    def get(self, kind: str, raw: bytes) -> Any:
+        """The stored result for these bytes, or `MISSING`."""
+        try:
+            with open(self._path(kind, raw), "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            return _MISSING
+
+    def put(self, kind: str, raw: bytes, value: Any) -> None:
+        write_atomic(self._path(kind, raw), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+MISSING = _MISSING
