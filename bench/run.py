@@ -12,12 +12,14 @@ The real pipeline is run â€” `generator.site_build.generate` then `run_mkdocs` â
 functions it imports wrapped in timers, so the benchmark follows whatever generate() does:
 
     load+validate  validate()
-    indicators     compute() + compute_programme()
+    indicators     compute_all() + compute_programme()
     pages          the rest of generate(): Markdown pages, embeds, feed, open data, copies, config
     charts         render_charts()
     MkDocs build   run_mkdocs() (mkdocs build --strict, a child process)
 
-Warm builds reuse the bundles of unchanged schools (generator/bundles.py) from the same cache.
+Warm builds reuse the bundles of unchanged schools (generator/bundles.py) from the same cache,
+and the docs folder the previous build kept there (after MkDocs, as build_site does; the time
+that takes is reported, not counted in a phase).
 
 Peak RSS: for the phases in the generator process, its high-water mark at the end of the phase
 (ru_maxrss only grows); for charts, also the largest pool worker; for MkDocs, the largest of the
@@ -142,7 +144,7 @@ def child(data: Path, work: Path, cache: Path, label: str) -> dict:
 
     timer.wrap(site_build, "validate", "validate",
                lambda r, a, k: timer.extra.update(schools=len(r.dataset.schools), warnings=len(r.warnings)))
-    timer.wrap(site_build, "compute", "indicators", lambda r, a, k: timer.extra.update(values=len(r)))
+    timer.wrap(site_build, "compute_all", "indicators", lambda r, a, k: timer.extra.update(values=len(r)))
     timer.wrap(site_build, "compute_programme", "indicators")
     timer.wrap(site_build, "render_charts", "charts", charts_done)
     timer.wrap(site_build, "render", "pages", rendered)  # counted in pages anyway; kept for the page count
@@ -171,6 +173,9 @@ def child(data: Path, work: Path, cache: Path, label: str) -> dict:
     timer.seconds["mkdocs"], timer.rss["mkdocs"] = seconds, rss
     site = work / "site"
     site_build.prune_site(site)  # as published (UTF-8 search index, no source maps); not timed
+    started = time.perf_counter()
+    site_build.keep_docs(work)  # as build_site finishes: the docs folder is kept for the next build
+    keep_seconds = time.perf_counter() - started
     sizes["mkdocs"] = tree_bytes(site)
     school_pages = [p.stat().st_size for p in (site / "schools").glob("*/index.html")]
     search = site / "search" / "search_index.json"
@@ -179,7 +184,7 @@ def child(data: Path, work: Path, cache: Path, label: str) -> dict:
         "label": label,
         "seconds": timer.seconds, "rss_mb": timer.rss, "bytes": sizes,
         "total_seconds": generate_seconds + seconds, "before_mkdocs_seconds": generate_seconds,
-        "import_seconds": import_seconds,
+        "import_seconds": import_seconds, "keep_docs_seconds": keep_seconds,
         "peak_rss_mb": max(timer.rss.values()),
         "site_bytes": sizes["mkdocs"], "html_pages": sum(1 for _ in site.rglob("*.html")),
         "search_index_bytes": search.stat().st_size if search.exists() else None,
@@ -268,7 +273,9 @@ def phase_table(n: int, cold: dict, warm: dict | None) -> str:
     lines.append(f"| **total** | **{cold['total_seconds']:.1f}** | **{cold['peak_rss_mb']:.0f}** | "
                  f"**{fmt_mb(cold['site_bytes'])}** | **{w_total}** | **{w_peak}** |")
     lines += ["", f"Before MkDocs: cold {cold['before_mkdocs_seconds']:.1f} s, warm "
-              f"{warm['before_mkdocs_seconds']:.1f} s. " if warm else "",
+              f"{warm['before_mkdocs_seconds']:.1f} s. Keeping the docs folder for the next build "
+              f"(after MkDocs): {cold.get('keep_docs_seconds', 0):.2f} s cold, "
+              f"{warm.get('keep_docs_seconds', 0):.2f} s warm. " if warm else "",
               f"Search index {fmt_mb(cold['search_index_bytes'])}; school page HTML median "
               f"{fmt_mb(cold['school_html_median'])}, max {fmt_mb(cold['school_html_max'])}; "
               f"HTML files {cold['html_pages']}"

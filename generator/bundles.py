@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections import defaultdict
+import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,15 +30,15 @@ from pathlib import Path
 import jinja2
 import matplotlib
 
-from .csvio import decode, sniff_separator
 from .files import link, write_atomic
-from .indicators import IndicatorValue
+from .indicators import Computed, IndicatorValue
+from .results_shards import MUNICIPALITY, ResultRows
 
-STATE_VERSION = "bundles-1"
+STATE_VERSION = "bundles-2"
+TREE = "tree"
 REPO = Path(__file__).resolve().parent.parent
 # Everything the rendering code reads besides the data: a change to any of it re-renders all.
 CODE_FOLDERS = ("generator", "templates", "content")
-MUNICIPALITY = ""  # results.csv rows without a school
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,9 @@ class Entry:
     files: tuple[tuple[str, str], ...]  # path under docs → blob digest
     charts: tuple[tuple[str, str], ...]  # path under docs → chart cache digest
     open_data: Mapping[int, tuple[str, str]]  # year → (CSV rows, JSON records) of the school
+
+    def paths(self) -> list[str]:
+        return [path for path, _ in self.files] + [path for path, _ in self.charts]
 
 
 # --------------------------------------------------------------------------- keys
@@ -84,61 +87,27 @@ def code_version() -> bytes:
     return _sha(versions.encode(), *_tree_digest(REPO, CODE_FOLDERS)).encode()
 
 
-def results_lines(data_dir: Path) -> tuple[dict[str, str], bytes]:
-    """(school code → digest of its results.csv lines, the digest of every other line).
-
-    A line belongs to a school only when it is unambiguous without a CSV parser: no quotes,
-    no stray carriage return, as many cells as the header. Anything else (the header, blank
-    lines, municipality rows, oddities) goes into the shared digest, so a change there
-    re-renders every school instead of risking a stale one.
-    """
-    path = data_dir / "results.csv"
-    if not path.is_file():
-        return {}, b""
-    text, _ = decode(path.read_bytes())
-    lines = text.split("\n")
-    header_at = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if header_at is None or '"' in lines[header_at]:
-        return {}, text.encode("utf-8")
-    separator = sniff_separator(lines[header_at])
-    header = [cell.strip() for cell in lines[header_at].rstrip("\r").split(separator)]
-    if "school" not in header:
-        return {}, text.encode("utf-8")
-    column, width = header.index("school"), len(header)
-    by_school: dict[str, list[str]] = defaultdict(list)
-    shared = lines[: header_at + 1]
-    for line in lines[header_at + 1:]:
-        row = line[:-1] if line.endswith("\r") else line
-        cells = row.split(separator)
-        if '"' in row or "\r" in row or len(cells) != width or not cells[column].strip():
-            shared.append(line)
-        else:
-            by_school[cells[column].strip()].append(row)
-    rows = {code: _sha("\n".join(lines).encode("utf-8")) for code, lines in by_school.items()}
-    return rows, "\n".join(shared).encode("utf-8")
-
-
 def published_view(v: IndicatorValue) -> tuple:
     """The fields of an aggregate value a school's bundle may show (see SiteData.bundle)."""
     return (v.year, str(v.value), v.suppressed, str(v.target))
 
 
-def bundle_keys(data_dir: Path, codes: Iterable[str], values: list[IndicatorValue], years: tuple[int, ...],
-                school_level: frozenset[str], version: bytes) -> dict[str, str]:
-    """School code → key of its bundle in this build. `school_level`: the indicators published
-    per school, the only ones whose «все школы района» series a bundle may show. `version`:
-    code_version() of this build."""
-    rows, shared = results_lines(data_dir)
-    everyone = sorted(published_view(v) + (v.indicator,) for v in values
+def bundle_keys(data_dir: Path, codes: Iterable[str], results: ResultRows, computed: Computed,
+                years: tuple[int, ...], school_level: frozenset[str], version: bytes) -> dict[str, str]:
+    """School code → key of its bundle in this build. `results`: the digests of each school's
+    rows of results.csv (results_shards); `school_level`: the indicators published per school,
+    the only ones whose «все школы района» series a bundle may show. `version`: code_version()."""
+    digests = results.digests
+    if None in digests.values():  # results.csv was read whole: any change in it re-renders everyone
+        shared = _sha((data_dir / "results.csv").read_bytes())
+    else:
+        shared = digests.get(MUNICIPALITY) or ""
+    everyone = sorted(published_view(v) + (v.indicator,) for v in computed.groups
                       if v.scope == "all" and v.indicator in school_level)
-    flags: dict[str, list] = defaultdict(list)
-    for v in values:
-        if v.scope == "school" and (v.secondary or v.change_hidden):
-            flags[v.school].append((v.indicator, v.year, v.suppressed, v.change_hidden, v.secondary))
     inputs = _tree_digest(data_dir, ("",), skip=frozenset({"results.csv"})) if data_dir.is_dir() else []
-    common = _sha(version, shared, repr(years).encode(), repr(everyone).encode(), *inputs).encode()
-    return {code: _sha(common, code.encode("utf-8"), rows.get(code, "").encode(),
-                       repr(sorted(flags.get(code, ()))).encode()) for code in codes}
+    common = _sha(version, shared.encode(), repr(years).encode(), repr(everyone).encode(), *inputs).encode()
+    return {code: _sha(common, code.encode("utf-8"), (digests.get(code) or "").encode(),
+                       repr(sorted(computed.flags.get(code, {}).items())).encode()) for code in codes}
 
 
 # --------------------------------------------------------------------------- storage
@@ -203,6 +172,70 @@ class BundleCache:
         if self.blobs is not None and not self._blob(digest).is_file():
             write_atomic(self._blob(digest), data)
         return digest
+
+    # The docs folder of the last finished build, kept whole: the next build takes it over, deletes
+    # every file that is not a reused bundle's, and so links nothing for the schools that did not
+    # change (tens of thousands of links and folders at 5,000 schools). It holds exactly the files
+    # listed in its manifest, walked when it was kept; none of them is ever written in place.
+
+    def claim_tree(self, docs: Path) -> tuple[frozenset[str], frozenset[str]]:
+        """Move the kept tree to `docs` (which must not exist): (bundle keys whose files it holds,
+        every file in it). Empty sets, and no `docs`, when there is none or it is unusable."""
+        if self.root is None:
+            return frozenset(), frozenset()
+        claimed = docs.with_name(f".{docs.name}-claimed")
+        docs.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(self.root / TREE, claimed)  # atomic: two builds never share a tree
+        except OSError:
+            return frozenset(), frozenset()
+        try:
+            with open(claimed / "manifest.pickle", "rb") as handle:
+                version, keys, files = pickle.load(handle)
+            if version != STATE_VERSION:
+                raise ValueError(version)
+            os.rename(claimed / "docs", docs)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            return frozenset(), frozenset()
+        finally:
+            shutil.rmtree(claimed, ignore_errors=True)
+        return frozenset(keys), frozenset(files)
+
+    @staticmethod
+    def clean_tree(docs: Path, stale: Iterable[str]) -> None:
+        """Delete `stale` files of a claimed tree and the folders that this leaves empty (a build
+        recreates what it writes; copytree, for one, wants no folder in its way)."""
+        folders = set()
+        for path in stale:
+            os.unlink(docs / path)
+            parent = os.path.dirname(path)
+            while parent and parent not in folders:
+                folders.add(parent)
+                parent = os.path.dirname(parent)
+        for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+            try:
+                os.rmdir(docs / folder)
+            except OSError:  # not empty: a kept file is still in it
+                pass
+
+    def keep_tree(self, docs: Path, keys: Iterable[str]) -> None:
+        """Keep a finished build's `docs` for the next build (it is moved, not copied)."""
+        if self.root is None or not docs.is_dir():
+            return
+        files = []
+        for where, _, names in os.walk(docs):
+            base = os.path.relpath(where, docs)
+            files += [name if base == "." else f"{base}/{name}" for name in names]
+        new = self.root / f"{TREE}.new-{os.getpid()}"
+        shutil.rmtree(new, ignore_errors=True)
+        new.mkdir(parents=True)
+        os.rename(docs, new / "docs")
+        write_atomic(new / "manifest.pickle", pickle.dumps((STATE_VERSION, frozenset(keys), frozenset(files)),
+                                                           protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            os.rename(new, self.root / TREE)
+        except OSError:  # another build kept its tree first
+            shutil.rmtree(new, ignore_errors=True)
 
     def save(self, entries: dict[str, Entry]) -> None:
         if self.root is not None:

@@ -45,14 +45,8 @@ def sniff_separator(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def read_csv(
-    path: Path,
-    name: str,
-    required: tuple[str, ...],
-    optional: tuple[str, ...],
-    problems: Problems,
-) -> Table | None:
-    """Read a CSV file, checking its header. Problems are recorded, never raised."""
+def read_csv_text(path: Path, name: str, problems: Problems) -> str | None:
+    """The text of a CSV file in either encoding, or None with a problem."""
     raw = read_limited(path, name, MAX_CSV_BYTES, problems)
     if raw is None:
         return None
@@ -68,6 +62,23 @@ def read_csv(
     if encoding == "cp1251" and "\x98" in text:
         problems.add(name, 0, "", "кодировка не распознана: сохраните файл как UTF-8 или «CSV (разделители — точка с запятой)»")
         return None
+    return text
+
+
+def read_csv(
+    path: Path,
+    name: str,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    problems: Problems,
+) -> Table | None:
+    """Read a CSV file, checking its header. Problems are recorded, never raised."""
+    text = read_csv_text(path, name, problems)
+    return None if text is None else parse_csv(text, name, required, optional, problems)
+
+
+def parse_csv(text: str, name: str, required: tuple[str, ...], optional: tuple[str, ...],
+              problems: Problems) -> Table | None:
     lines = text.splitlines()
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None:
@@ -76,7 +87,6 @@ def read_csv(
     separator = sniff_separator(lines[first])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"', strict=True)
     header: list[str] | None = None
-    header_line = 0
     rows: list[Row] = []
     start = 1
     try:
@@ -87,22 +97,13 @@ def read_csv(
                 continue
             cells = [cell.strip() for cell in record]
             if header is None:
-                header, header_line = cells, line
-                if not _check_header(header, name, line, required, optional, problems):
+                header = cells
+                if not check_header(header, name, line, required, optional, problems):
                     return None
                 continue
-            if len(cells) != len(header):
-                problems.add(
-                    name, line, "",
-                    f"ожидалось столбцов: {len(header)} (как в заголовке), найдено: {len(cells)}; "
-                    f"проверьте разделитель «{separator}» и кавычки",
-                )
-                continue
-            long = next((c for c, v in zip(header, cells) if len(v) > MAX_FIELD_CHARS), None)
-            if long:
-                problems.add(name, line, long, f"слишком длинное значение (более {MAX_FIELD_CHARS} символов)")
-                continue
-            rows.append(Row(line, dict(zip(header, cells))))
+            row = make_row(name, header, cells, line, separator, problems)
+            if row is not None:
+                rows.append(row)
     except csv.Error as err:
         problems.add(name, reader.line_num, "", f"строка CSV не разбирается ({err}); проверьте кавычки")
         return None
@@ -111,7 +112,24 @@ def read_csv(
     return Table(name, tuple(header), tuple(rows), decimal_comma=separator == ";")
 
 
-def _check_header(
+def make_row(name: str, header: list[str] | tuple[str, ...], cells: list[str], line: int, separator: str,
+             problems: Problems) -> Row | None:
+    """A data row from its stripped cells, or None with a problem (wrong width, overlong value)."""
+    if len(cells) != len(header):
+        problems.add(
+            name, line, "",
+            f"ожидалось столбцов: {len(header)} (как в заголовке), найдено: {len(cells)}; "
+            f"проверьте разделитель «{separator}» и кавычки",
+        )
+        return None
+    long = next((c for c, v in zip(header, cells) if len(v) > MAX_FIELD_CHARS), None)
+    if long:
+        problems.add(name, line, long, f"слишком длинное значение (более {MAX_FIELD_CHARS} символов)")
+        return None
+    return Row(line, dict(zip(header, cells)))
+
+
+def check_header(
     header: list[str], name: str, line: int, required: tuple[str, ...], optional: tuple[str, ...], problems: Problems
 ) -> bool:
     ok = True

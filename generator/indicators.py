@@ -4,6 +4,7 @@ Comparisons use exact (unrounded) values; published values are rounded half-up.
 """
 from __future__ import annotations
 
+import pickle
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -11,6 +12,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .model import Dataset, Indicator, Rule, Target
+from .parse_cache import ParseCache
+from .results_shards import Figures
 from .numbers import round_half_up, share, to_fraction
 
 ACHIEVED, NOT_ACHIEVED, NO_DATA, SUPPRESSED, NO_TARGET = "achieved", "not_achieved", "no_data", "suppressed", "no_target"
@@ -80,24 +83,6 @@ def judge(exact: Fraction | None, change: Fraction | None, target: Target, year:
     return threshold, ACHIEVED if ok else NOT_ACHIEVED
 
 
-class Figures:
-    """Raw figures indexed by (year, school, measure); school '' is the municipality."""
-
-    def __init__(self, dataset: Dataset):
-        self.values: dict[tuple[int, str, str], Decimal | None] = {}
-        self.reported: dict[tuple[int, str], set[str]] = defaultdict(set)
-        for r in dataset.results:
-            self.values[(r.year, r.school, r.measure)] = r.value
-            self.reported[(r.year, r.school)].add(r.measure)
-
-    def get(self, year: int, school: str, measure: str) -> Decimal | None:
-        return self.values.get((year, school, measure))
-
-    def has_row(self, year: int, school: str, indicator: Indicator) -> bool:
-        measures = self.reported.get((year, school), ())
-        return indicator.numerator in measures or (bool(indicator.denominator) and indicator.denominator in measures)
-
-
 def _exact(indicator: Indicator, numerator: Decimal | None, denominator: Decimal | None) -> Fraction | None:
     if numerator is None:
         return None
@@ -130,86 +115,190 @@ def _series(indicator: Indicator, years: tuple[int, ...], scope: str, school: st
     return out
 
 
+def school_series(indicators: tuple[Indicator, ...], years: tuple[int, ...], scope: str, school: str,
+                  figures: Figures, min_group: int) -> list[IndicatorValue]:
+    """Every indicator of one school (or the municipality) from its own rows of results.csv, before
+    secondary suppression. A year has a value when the school reported either of its measures."""
+    out: list[IndicatorValue] = []
+    for indicator in indicators:
+        num, den = indicator.numerator, indicator.denominator
+        per_year = {y: (figures.get((y, num)), figures.get((y, den)) if den else None)
+                    for y in years if (y, num) in figures or (den and (y, den) in figures)}
+        out.extend(_series(indicator, years, scope, school, per_year, min_group))
+    return out
+
+
+@dataclass
+class SchoolPart:
+    """What the whole-municipality computation needs of one school, and its values on demand."""
+    pairs: dict[tuple[str, int], tuple[Decimal | None, Decimal | None]]  # (indicator, year) → figures
+    signs: dict[tuple[str, int], int]  # (indicator, year) → sign of the exact change, where there is one
+    primary: list[IndicatorValue] | bytes  # its values before secondary suppression (bytes: pickled)
+
+
+def school_part(values: list[IndicatorValue]) -> SchoolPart:
+    return SchoolPart({(v.indicator, v.year): (v.numerator, v.denominator) for v in values},
+                      {(v.indicator, v.year): (v.exact_change > 0) - (v.exact_change < 0)
+                       for v in values if v.exact_change is not None}, values)
+
+
+class Computed:
+    """Indicator values: groups and the municipality at once, each school's when first asked for.
+
+    A rebuild after one school's figures changed computes that school's series only; the others'
+    come from `cache` by the digest of their rows (results_shards). Group totals and secondary
+    suppression need only each school's figures (`SchoolPart.pairs`), never its value objects.
+    """
+
+    def __init__(self, dataset: Dataset, cache: "ParseCache | None" = None):
+        self.dataset = dataset
+        years, min_group, indicators = dataset.years, dataset.site.min_group_size, dataset.indicators
+        self.codes = [s.code for s in dataset.schools]
+        context = repr((years, min_group, indicators)).encode("utf-8")
+        self.parts: dict[str, SchoolPart] = {}
+        for code in self.codes:
+            digest = dataset.results.digests.get(code, "")
+            if digest is None or cache is None:
+                self.parts[code] = school_part(
+                    school_series(indicators, years, "school", code, dataset.results.figures(code), min_group))
+                continue
+            key = context + digest.encode()
+            part = cache.get("series", key)
+            if not isinstance(part, SchoolPart):
+                part = school_part(
+                    school_series(indicators, years, "school", code, dataset.results.figures(code), min_group))
+                cache.put("series", key, replace(part, primary=pickle.dumps(part.primary, pickle.HIGHEST_PROTOCOL)))
+            self.parts[code] = part
+        participants = {y: dataset.participants(y) for y in years}
+        groups: list[IndicatorValue] = []
+        for indicator in indicators:
+            for scope, members in (("participants", lambda y: participants[y]), ("all", lambda y: self.codes)):
+                per_year = {}
+                for y in years:
+                    found = [self.parts[s].pairs.get((indicator.code, y)) for s in members(y)]
+                    pairs = [(n, d if indicator.denominator else Decimal(0)) for n, d in filter(None, found)
+                             if n is not None and (d is not None or not indicator.denominator)]
+                    if pairs:
+                        per_year[y] = (sum(n for n, _ in pairs), sum(d for _, d in pairs) if indicator.denominator else None)
+                    elif any(found):
+                        per_year[y] = (None, None)
+                groups.extend(_series(indicator, years, scope, "", per_year, min_group))
+        groups.extend(school_series(indicators, years, "municipality", "", dataset.results.figures(""), min_group))
+        self.groups, self.flags = protect(groups, self.parts, participants, self.codes, indicators, min_group)
+        self._schools: dict[str, list[IndicatorValue]] = {}
+
+    def school(self, code: str) -> list[IndicatorValue]:
+        """The school's values, with the flags secondary suppression put on them."""
+        found = self._schools.get(code)
+        if found is None:
+            primary = self.parts[code].primary
+            values = pickle.loads(primary) if isinstance(primary, bytes) else primary
+            flags = self.flags.get(code, {})
+            found = self._schools[code] = [_flagged(v, flags.get((v.indicator, v.year))) for v in values] \
+                if flags else values
+        return found
+
+    def __len__(self) -> int:
+        return len(self.groups) + sum(len(part.pairs) for part in self.parts.values())
+
+    def change_sign(self, indicator: str, school: str, year: int) -> int | None:
+        return self.parts[school].signs.get((indicator, year))
+
+    def values(self) -> list[IndicatorValue]:
+        """Every value: per indicator, the schools' series, then the groups and the municipality."""
+        by_indicator: dict[str, list[IndicatorValue]] = defaultdict(list)
+        for code in self.codes:
+            for v in self.school(code):
+                by_indicator[v.indicator].append(v)
+        for v in self.groups:
+            by_indicator[v.indicator].append(v)
+        return [v for indicator in self.dataset.indicators for v in by_indicator[indicator.code]]
+
+
+def _flagged(v: IndicatorValue, flag: tuple[bool, bool] | None) -> IndicatorValue:
+    """`flag`: (hidden by secondary suppression, change hidden) from `protect`."""
+    if flag is None:
+        return v
+    secondary, change_hidden = flag
+    if secondary:
+        v = replace(v, suppressed=True, secondary=True, status=SUPPRESSED)
+    return replace(v, change_hidden=True) if change_hidden and not v.change_hidden else v
+
+
 def compute(dataset: Dataset) -> list[IndicatorValue]:
     """Every indicator for every school, group and the municipality, for every reporting year."""
-    figures = Figures(dataset)
-    years = dataset.years
-    min_group = dataset.site.min_group_size
-    participants = {y: dataset.participants(y) for y in years}
-    everyone = [s.code for s in dataset.schools]
-    out: list[IndicatorValue] = []
-    for indicator in dataset.indicators:
-        den = indicator.denominator
-        for school in everyone:
-            per_year = {
-                y: (figures.get(y, school, indicator.numerator), figures.get(y, school, den) if den else None)
-                for y in years if figures.has_row(y, school, indicator)
-            }
-            out.extend(_series(indicator, years, "school", school, per_year, min_group))
-        for scope, members in (("participants", lambda y: participants[y]), ("all", lambda y: everyone)):
-            per_year = {}
-            for y in years:
-                pairs = [(figures.get(y, s, indicator.numerator), figures.get(y, s, den) if den else Decimal(0))
-                         for s in members(y)]
-                pairs = [(n, d) for n, d in pairs if n is not None and d is not None]
-                if pairs:
-                    per_year[y] = (sum(n for n, _ in pairs), sum(d for _, d in pairs) if den else None)
-                elif any(figures.has_row(y, s, indicator) for s in members(y)):
-                    per_year[y] = (None, None)
-            out.extend(_series(indicator, years, scope, "", per_year, min_group))
-        per_year = {
-            y: (figures.get(y, "", indicator.numerator), figures.get(y, "", den) if den else None)
-            for y in years if figures.has_row(y, "", indicator)
-        }
-        out.extend(_series(indicator, years, "municipality", "", per_year, min_group))
-    return protect(out, participants, everyone, min_group)
+    return Computed(dataset).values()
 
 
-def protect(values: list[IndicatorValue], participants: dict[int, frozenset[str]], everyone: list[str],
-            min_group: int) -> list[IndicatorValue]:
-    """Secondary suppression for share indicators.
+def compute_all(dataset: Dataset, cache: ParseCache | None = None) -> Computed:
+    """The build's form of `compute`: schools' values on demand, series cached by their rows."""
+    return Computed(dataset, cache)
+
+
+def protect(groups: list[IndicatorValue], parts: dict[str, SchoolPart], participants: dict[int, frozenset[str]],
+            everyone: list[str], indicators: tuple[Indicator, ...],
+            min_group: int) -> tuple[list[IndicatorValue], dict[str, dict[tuple[str, int], tuple[bool, bool]]]]:
+    """Secondary suppression for share indicators: (the groups, flags on school values).
 
     A group total publishes its numerator and denominator, so a single hidden school inside it
     could be recomputed by subtracting the published schools. While the hidden members of a
     published group add up to fewer than `min_group` pupils, the published member with the
     smallest denominator is hidden as well (ties broken by school code); if none is left, the
-    group total itself is hidden.
+    group total itself is hidden. A change against a newly hidden previous year is hidden too.
     """
-    index = {(v.indicator, v.scope, v.school, v.year): i for i, v in enumerate(values)}
-    values = list(values)
-    # Hiding a school changes both groups it belongs to, so the groups of one (indicator, year)
-    # are settled together; other indicators and years are independent and visited once.
-    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for i, v in enumerate(values):
-        if v.scope in ("participants", "all"):
-            groups[(v.indicator, v.year)].append(i)
-    for (indicator, year), group_indexes in groups.items():
-        members = {"participants": participants.get(year, frozenset()), "all": everyone}
-        changed = True
-        while changed:
-            changed = False
-            for gi in group_indexes:
-                group = values[gi]
-                if group.suppressed or group.denominator is None or group.exact is None:
+    groups = list(groups)
+    index = {(v.indicator, v.scope, v.year): i for i, v in enumerate(groups)}
+    victims: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    years = sorted({v.year for v in groups})
+    for indicator in indicators:
+        if not indicator.is_share:
+            continue
+        code = indicator.code
+        for year in years:
+            scopes = [index[k] for k in ((code, "participants", year), (code, "all", year)) if k in index]
+            if not scopes:
+                continue
+            # Members with a published-able share: [denominator, hidden?]; hiding a school changes
+            # both groups it belongs to, so the two groups of a year are settled together.
+            rows: dict[str, list] = {}
+            for school in everyone:
+                pair = parts[school].pairs.get((code, year))
+                if pair is None:
                     continue
-                rows = [values[index[k]] for k in ((indicator, "school", s, year) for s in members[group.scope])
-                        if k in index]
-                rows = [r for r in rows if r.exact is not None and r.denominator is not None]
-                hidden = sum(r.denominator for r in rows if r.suppressed)
-                if not hidden or hidden >= min_group:
+                n, d = pair
+                if n is None or d is None or d == 0:
                     continue
-                # min, not sorted: a sort per round made this O(N log N) per group.
-                victim = min((r for r in rows if not r.suppressed), key=lambda r: (r.denominator, r.school),
-                             default=None)
-                if victim is not None:
-                    values[index[(indicator, "school", victim.school, year)]] = replace(
-                        victim, suppressed=True, secondary=True, status=SUPPRESSED)
-                else:
-                    values[gi] = replace(group, suppressed=True, secondary=True, status=SUPPRESSED)
-                changed = True
+                rows[school] = [d, d < min_group]
+            members = {"participants": participants.get(year, frozenset()), "all": everyone}
+            changed = True
+            while changed:
+                changed = False
+                for gi in scopes:
+                    group = groups[gi]
+                    if group.suppressed or group.denominator is None or group.exact is None:
+                        continue
+                    inside = [(s, rows[s]) for s in members[group.scope] if s in rows]
+                    hidden = sum(row[0] for _, row in inside if row[1])
+                    if not hidden or hidden >= min_group:
+                        continue
+                    # min, not sorted: a sort per round made this O(N log N) per group.
+                    victim = min(((row[0], s) for s, row in inside if not row[1]), default=None)
+                    if victim is not None:
+                        rows[victim[1]][1] = True
+                        victims[victim[1]].add((code, year))
+                    else:
+                        groups[gi] = replace(group, suppressed=True, secondary=True, status=SUPPRESSED)
+                    changed = True
     # A change against a newly hidden previous year would reveal it too.
-    for i, v in enumerate(values):
-        previous = index.get((v.indicator, v.scope, v.school, v.year - 1))
-        if previous is not None and values[previous].suppressed and not v.change_hidden:
-            values[i] = replace(v, change_hidden=True)
-    return values
+    flags: dict[str, dict[tuple[str, int], tuple[bool, bool]]] = {}
+    for school, hidden in victims.items():
+        pairs = parts[school].pairs
+        marked = flags[school] = {key: (True, (key[0], key[1] - 1) in hidden) for key in hidden}
+        for code, year in hidden:
+            if (code, year + 1) in pairs and (code, year + 1) not in hidden:
+                marked[(code, year + 1)] = (False, True)
+    for i, v in enumerate(groups):
+        previous = index.get((v.indicator, v.scope, v.year - 1))
+        if previous is not None and groups[previous].suppressed and not v.change_hidden:
+            groups[i] = replace(v, change_hidden=True)
+    return groups, flags

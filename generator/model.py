@@ -327,7 +327,7 @@ class Dataset:
     statuses: tuple[Status, ...] = ()
     mentorships: tuple[Mentorship, ...] = ()
     measures: tuple[Measure, ...] = ()
-    results: tuple[Result, ...] = ()
+    results: ResultRows = field(default_factory=lambda: ResultRows(frozenset(), {}))
     indicators: tuple[Indicator, ...] = ()
     programmes: tuple[Programme, ...] = ()
     roadmaps: tuple[Roadmap, ...] = ()
@@ -351,7 +351,7 @@ class Dataset:
     @cached_property
     def years(self) -> tuple[int, ...]:
         """Reporting years present in statuses or results, up to the current year."""
-        years = {s.year for s in self.statuses} | {r.year for r in self.results}
+        years = {s.year for s in self.statuses} | set(self.results.years)
         return tuple(sorted(y for y in years if y <= self.site.current_year))
 
     @cached_property

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 
 from .charts import ChartSpec, Series, default_workers, fork_context, format_number
 from .errors import BuildFailed
-from .indicators import IndicatorValue
+from .indicators import Computed, IndicatorValue
 from .markdown_text import FILTERS, GLOBALS, link, slug, text
 from .model import STATUS_MENTOR, Dataset, Indicator, ProgrammeTarget, Roadmap, Target
 from .indicators import judge
@@ -102,7 +102,7 @@ class AggregateView:
 class SiteData:
     """Indexes over the computed values that the templates need; built once per build."""
 
-    def __init__(self, dataset: Dataset, values: list[IndicatorValue], programme: list[ProgrammeValue]):
+    def __init__(self, dataset: Dataset, values: list[IndicatorValue] | Computed, programme: list[ProgrammeValue]):
         self.ds = dataset
         self.site = dataset.site
         self.year = dataset.site.current_year
@@ -114,7 +114,11 @@ class SiteData:
         self.school_level = [i for i in dataset.indicators if i.publish == "school"]
         self._school_level_codes = frozenset(i.code for i in self.school_level)
         self._by_key: dict[tuple[str, str, str], dict[int, IndicatorValue]] = defaultdict(dict)
-        for v in values:
+        # A school's values are indexed when a page first asks for them (Computed computes or
+        # loads them then): a rebuild reads only the schools whose pages it renders.
+        self._computed = values if isinstance(values, Computed) else None
+        self._indexed: set[str] = set()
+        for v in values.groups if isinstance(values, Computed) else values:
             self._by_key[(v.indicator, v.scope, v.school)][v.year] = v
         self._programme_by_year: dict[int, dict[str, ProgrammeValue]] = defaultdict(dict)
         for p in programme:
@@ -177,6 +181,11 @@ class SiteData:
                 self._outside_bundle(f"ряд {indicator}/{scope}/{school}")
             return {y: AggregateView(v.year, v.value, v.suppressed, v.target)
                     for y, v in self._by_key.get((indicator, scope, school), {}).items()}
+        if scope == "school" and self._computed is not None and school not in self._indexed:
+            self._indexed.add(school)
+            if school in self.schools:
+                for v in self._computed.school(school):
+                    self._by_key[(v.indicator, v.scope, v.school)][v.year] = v
         return self._by_key.get((indicator, scope, school), {})
 
     @property
@@ -376,7 +385,7 @@ def district_groups(schools: list) -> list[tuple[str, str, list]]:
     return out
 
 
-def render(dataset: Dataset, values: list[IndicatorValue], programme: list[ProgrammeValue],
+def render(dataset: Dataset, values: list[IndicatorValue] | Computed, programme: list[ProgrammeValue],
            templates: Path, content_pages: tuple[Path, ...] = (), reuse: frozenset[str] = frozenset(),
            bytecode: Path | None = None) -> Rendered:
     """Every page and chart spec, except the pages and charts of the schools in `reuse`, whose

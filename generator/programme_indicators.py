@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from .indicators import NO_DATA, IndicatorValue, judge
+from .indicators import NO_DATA, Computed, IndicatorValue, judge
 from .model import Dataset, Target
 from .numbers import round_half_up, share
 
@@ -61,7 +61,7 @@ def programme_target(dataset: Dataset, code: str) -> Target:
     return Target(None, plans)
 
 
-def compute_programme(dataset: Dataset, values: list[IndicatorValue]) -> list[ProgrammeValue]:
+def compute_programme(dataset: Dataset, values: list[IndicatorValue] | Computed) -> list[ProgrammeValue]:
     years = dataset.years
     first = years[0] if years else None
     participants = {y: dataset.participants(y) for y in years}
@@ -69,7 +69,13 @@ def compute_programme(dataset: Dataset, values: list[IndicatorValue]) -> list[Pr
     for m in dataset.mentorships:
         if m.signed:
             signed.setdefault(m.year, set()).add(m.mentee)
-    change_of = {(v.indicator, v.school, v.year): v.exact_change for v in values if v.scope == "school"}
+    if isinstance(values, Computed):  # the build: signs of the changes, no value objects
+        change = values.change_sign
+    else:
+        change_of = {(v.indicator, v.school, v.year): v.exact_change for v in values if v.scope == "school"}
+
+        def change(indicator: str, school: str, year: int):
+            return change_of.get((indicator, school, year))
     out: list[ProgrammeValue] = []
 
     def add(year: int, code: str, exact: Fraction | None, count: int | None = None, members=()) -> None:
@@ -97,7 +103,7 @@ def compute_programme(dataset: Dataset, values: list[IndicatorValue]) -> list[Pr
             if not indicator.is_share:
                 continue
             code = f"improved:{indicator.code}"
-            changes = {s: change_of.get((indicator.code, s, year)) for s in current}
+            changes = {s: change(indicator.code, s, year) for s in current}
             if not current or year == first or all(c is None for c in changes.values()):
                 add(year, code, None)
                 continue

@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -25,9 +26,10 @@ from .bundles import BundleCache, Entry, bundle_keys, code_version
 from .charts import render_charts
 from .embeds import render_embeds
 from .feeds import render_feed
+from .files import write_atomic
 from .errors import BuildFailed, InputError
 from .export import open_data_files, school_rows
-from .indicators import compute
+from .indicators import Computed, compute_all
 from .pages import render
 from .parse_cache import ParseCache
 from .programme_indicators import compute_programme
@@ -105,11 +107,12 @@ def generate(data_dir: Path, work: Path, steps: Steps) -> tuple[object, dict, in
     # 5,000 schools). It is paused while loading and computing, and what exists then is frozen,
     # so later collections (and forked page and chart workers) never walk it.
     version = code_version()
+    parsed = ParseCache(cache_root() / "parse", version)
     gc.disable()
     try:
-        result = validate(data_dir, ParseCache(cache_root() / "parse", version))
+        result = validate(data_dir, parsed)
         dataset = result.dataset
-        values = compute(dataset)
+        values = compute_all(dataset, parsed)
         programme = compute_programme(dataset, values)
     finally:
         gc.enable()
@@ -120,7 +123,7 @@ def generate(data_dir: Path, work: Path, steps: Steps) -> tuple[object, dict, in
         gc.unfreeze()
 
 
-def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programme,
+def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed, programme,
               version: bytes) -> tuple[object, dict, int]:
     dataset = result.dataset
     for warning in result.warnings:
@@ -130,12 +133,19 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programm
     docs = work / "docs"
     # Schools whose bundle key matches the previous build: their files are linked, not rendered.
     bundles, charts_cache = BundleCache(cache_root() / "build"), cache_dir()
-    keys = bundle_keys(data_dir, [s.code for s in dataset.schools], values, dataset.years,
+    keys = bundle_keys(data_dir, [s.code for s in dataset.schools], dataset.results, values, dataset.years,
                        frozenset(i.code for i in dataset.indicators if i.publish == "school"), version)
     previous = bundles.load()
-    # Placed first: an entry whose cached files were pruned is simply rendered like a new one.
-    reuse = {code: previous[keys[code]] for code in keys if keys[code] in previous
-             and bundles.place(previous[keys[code]], docs, charts_cache)}
+    # The last build's docs folder, when kept, already holds the unchanged schools' files: the
+    # rest of it is deleted. Other reused entries are linked from the cache; an entry whose
+    # cached files were pruned is simply rendered like a new one.
+    in_tree, tree_files = bundles.claim_tree(docs)
+    reuse = {code: previous[key] for code, key in keys.items() if key in previous and key in in_tree
+             and tree_files.issuperset(previous[key].paths())}
+    kept = {path for entry in reuse.values() for path in entry.paths()}
+    bundles.clean_tree(docs, tree_files - kept)
+    reuse.update({code: previous[key] for code, key in keys.items() if code not in reuse and key in previous
+                  and bundles.place(previous[key], docs, charts_cache)})
     skip = frozenset(reuse)
     bytecode = cache_root() / "jinja" / version.decode()[:16]
     bytecode.mkdir(parents=True, exist_ok=True)
@@ -158,8 +168,8 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programm
     for page in content:
         shutil.copyfile(page, docs / page.name)
     rows = {**{code: entry.open_data for code, entry in reuse.items()},
-            **school_rows(dataset, values, schools=set(fresh))}
-    for name, text in open_data_files(dataset, values, programme, rows).items():
+            **school_rows(dataset, [v for code in fresh for v in values.school(code)])}
+    for name, text in open_data_files(dataset, values.groups, programme, rows).items():
         write_text(docs / "data" / name, text)
     steps(f"Страницы записаны: {len(rendered.pages)} (страниц школ из кэша: {len(reuse)})")
     stats = render_charts(rendered.charts, docs, charts_cache)
@@ -171,6 +181,7 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values, programm
         entries[keys[code]] = bundles.store(files, charts, rows.get(code, {}), docs)
     if entries != previous:  # the reused entries are the very objects loaded: cheap to compare
         bundles.save(entries)
+    write_atomic(work / BUNDLE_KEYS, pickle.dumps(sorted(entries)))
     config = child_config(dataset, docs, work / "site")
     copy_archive(dataset, data_dir, docs, config)
     write_text(work / "mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
@@ -192,6 +203,15 @@ def copy_archive(dataset, data_dir: Path, docs: Path, config: dict) -> None:
 
     apply_archive(dataset, data_dir, docs, config)
 # --- end of yearly snapshots ----------------------------------------------------------------------
+
+
+BUNDLE_KEYS = "bundle-keys.pickle"  # in the work folder: the bundles whose files docs/ holds
+
+
+def keep_docs(work: Path) -> None:
+    """After a finished build: hand its docs folder to the next build (BundleCache.keep_tree)."""
+    keys = pickle.loads((work / BUNDLE_KEYS).read_bytes())
+    BundleCache(cache_root() / "build").keep_tree(work / "docs", keys)
 
 
 def run_mkdocs(config: Path, as_of: date | None = None) -> None:
@@ -272,6 +292,7 @@ def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bo
             prune_site(work / "site")
             steps("MkDocs: сайт собран (--strict, без предупреждений)")
             swap_into_place(work / "site", out)
+            keep_docs(work)
         else:
             swap_into_place(work / "docs", out)
     finally:

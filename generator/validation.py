@@ -12,7 +12,10 @@ from .model import STATUS_MENTOR, Dataset, Indicator, Measure, Programme, Roadma
 from .read_documents import PROGRAMME_CODES
 from . import read_content as content
 from .openness import obligations, unreported_announcements
-from .parse_cache import ParseCache
+from . import results_shards as shards
+from .csvio import check_header, parse_csv, read_csv_text
+from .parse_cache import MISSING, ParseCache
+from .results_shards import ResultRows
 from .yamlio import read_yaml_file
 
 SCHOOLS_COLUMNS = (("code", "name", "short_name"), ("district", "website", "address"))
@@ -96,10 +99,6 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
                 measures.append(Measure(code))
                 listed.add(code)
 
-    results_table = tables.read_table(data_dir, "results.csv", *RESULTS_COLUMNS, problems)
-    results, result_lines = (tables.results(results_table, known, listed, problems) if results_table else ((), {}))
-    _check_shares(results, result_lines, [i for i, _ in indicators], problems)
-
     programmes = [p for p in (docs.programme(d, n, problems) for n, d in _yaml_files(data_dir, "programmes", problems, cache)) if p]
     roadmaps = [r for r in (docs.roadmap(d, n, problems) for n, d in _yaml_files(data_dir, "roadmaps", problems, cache)) if r]
     news = [n for n in (content.news_item(path, f"news/{path.name}", problems)
@@ -118,8 +117,10 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
     _check_programmes(programmes, {i.code for i, _ in indicators}, problems)
     _check_roadmaps(roadmaps, {p.code for p in programmes}, known, problems)
 
-    if site is not None:
-        _check_years(site.current_year, programmes, [statuses_table, results_table, mentorships_table], problems)
+    bounds = _year_bounds(site.current_year, programmes) if site is not None else None
+    results = _results(data_dir, known, listed, [i for i, _ in indicators], bounds, problems, cache)
+    if bounds is not None:
+        _check_years(bounds, [statuses_table, mentorships_table], problems)
         _check_programme_targets(site.programme_targets, {i.code for i, _ in indicators}, problems)
     if mentorships and statuses:
         _warn_pairs(mentorships, statuses, warnings)
@@ -180,6 +181,66 @@ def _check_content(news, practices, documents, roadmaps, schools: set[str], prob
                 problems.add(p.source.file, 0, "materials", f"документ «{m.document}» не найден в documents.yml")
 
 
+def _results(data_dir: Path, known: set[str], listed: set[str], indicators: list[Indicator],
+             bounds: tuple[int, int, int] | None, problems: Problems, cache: ParseCache | None) -> ResultRows:
+    """results.csv, checked school by school (see results_shards); a school's rows that an earlier
+    build found valid in the same context are not parsed until something asks for them."""
+    name = "results.csv"
+    empty = ResultRows(frozenset(), {})
+    if not (data_dir / name).exists():
+        return empty
+    text = read_csv_text(data_dir / name, name, problems)
+    if text is None:
+        return empty
+    source = shards.split(text)
+    if source is None:  # not one record per line: the CSV parser reads it whole
+        table = parse_csv(text, name, *RESULTS_COLUMNS, problems)
+        if table is None:
+            return empty
+        rows = _checked_rows(table, known, listed, indicators, bounds, problems)
+        by_school: dict[str, shards.Figures] = {}
+        for r in rows:
+            by_school.setdefault(r.school, {})[(r.year, r.measure)] = r.value
+        return ResultRows(frozenset(r.year for r in rows), dict.fromkeys(by_school), by_school)
+    if not check_header(list(source.header), name, source.header_line, *RESULTS_COLUMNS, problems):
+        return empty
+    shares = sorted((i.code, i.numerator, i.denominator) for i in indicators if i.is_share)
+    context = repr((source.header_digest, sorted(listed), shares, bounds)).encode("utf-8")
+    valid_before = cache.get("results-valid", context) if cache is not None and bounds is not None else MISSING
+    valid_before = valid_before if isinstance(valid_before, frozenset) else frozenset()
+    valid, figures, years = set(), {}, set()
+
+    def parse(school: str, into: Problems) -> shards.Figures:
+        table = shards.shard_table(name, source, source.shards[school], into)
+        rows = _checked_rows(table, known, listed, indicators, bounds, into)
+        return {(r.year, r.measure): r.value for r in rows}
+
+    for school, shard in source.shards.items():
+        key = f"{school in known} {shard.digest}"
+        if key in valid_before:
+            valid.add(key)
+            years.update(int(text) for text in shard.years)
+            continue
+        before = len(problems.items)
+        figures[school] = parse(school, problems)
+        years.update(year for year, _ in figures[school])
+        if len(problems.items) == before:
+            valid.add(key)
+    if cache is not None and bounds is not None and valid != valid_before:
+        cache.put("results-valid", context, frozenset(valid))
+    return ResultRows(frozenset(years), {school: shard.digest for school, shard in source.shards.items()}, figures,
+                      lambda school: parse(school, Problems()))
+
+
+def _checked_rows(table, known: set[str], listed: set[str], indicators: list[Indicator],
+                  bounds: tuple[int, int, int] | None, problems: Problems):
+    rows, lines = tables.results(table, known, listed, problems)
+    _check_shares(rows, lines, indicators, problems)
+    if bounds is not None:
+        _check_years(bounds, [table], problems)
+    return rows
+
+
 def _check_shares(results, result_lines, indicators: list[Indicator], problems: Problems) -> None:
     values = {(r.year, r.school, r.measure): r.value for r in results}
     # Each row is visited once per indicator that uses its measure as a numerator, not once per
@@ -235,13 +296,18 @@ def _check_programme_targets(targets, indicator_codes: set[str], problems: Probl
             problems.add("site.yml", 0, f"programme_targets.{key}", "показатель после improved: не найден в indicators.yml")
 
 
-def _check_years(current_year: int, programmes: list[Programme], year_tables: list, problems: Problems) -> None:
+def _year_bounds(current_year: int, programmes: list[Programme]) -> tuple[int, int, int]:
+    """(first, last allowed reporting year, current year)."""
     if programmes:
         low = min(p.period_start for p in programmes) - 1  # one baseline year before the first programme
         high = max(p.period_end for p in programmes)
     else:
         low, high = 1990, current_year
-    high = min(high, current_year)
+    return low, min(high, current_year), current_year
+
+
+def _check_years(bounds: tuple[int, int, int], year_tables: list, problems: Problems) -> None:
+    low, high, current_year = bounds
     for table in year_tables:
         if table is None:
             continue

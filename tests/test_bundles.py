@@ -28,8 +28,10 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def build(data: Path, out: Path, cache: Path, monkeypatch) -> tuple[dict, set[str]]:
-    """generate() into out/docs with the given cache; (counts, schools whose files were rendered)."""
+def build(data: Path, out: Path, cache: Path, monkeypatch) -> tuple[dict, set[str], dict[str, bytes]]:
+    """generate() into out/docs with the given cache, then finish the build as build_site does
+    (the docs folder is kept for the next build); (counts, schools whose files were rendered, the
+    docs folder as generated)."""
     monkeypatch.setenv("SHNOR_CACHE_DIR", str(cache))
     rendered: set[str] = set()
     original = pages.SiteData.bundle
@@ -41,7 +43,9 @@ def build(data: Path, out: Path, cache: Path, monkeypatch) -> tuple[dict, set[st
     monkeypatch.setattr(pages.SiteData, "bundle", recording)
     _, counts, _ = site_build.generate(data, out, site_build.Steps(4, enabled=False))
     monkeypatch.setattr(pages.SiteData, "bundle", original)
-    return counts, rendered
+    docs = tree(out / "docs")
+    site_build.keep_docs(out)
+    return counts, rendered, docs
 
 
 def rows(data: Path) -> tuple[list[str], list[list[str]]]:
@@ -61,14 +65,14 @@ def setup(tmp_path, monkeypatch):
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     cache = tmp_path / "cache"
-    first, rendered = build(data, tmp_path / "first", cache, monkeypatch)
+    first, rendered, _ = build(data, tmp_path / "first", cache, monkeypatch)
     schools = {row["code"] for row in csv.DictReader(open(DATA / "schools.csv", encoding="utf-8-sig"))}
     assert rendered == schools and first["reused"] == 0
 
     def warm_equals_cold() -> set[str]:
-        warm, again = build(data, tmp_path / "warm", cache, monkeypatch)
-        build(data, tmp_path / "cold", tmp_path / "empty-cache", monkeypatch)
-        assert tree(tmp_path / "warm" / "docs") == tree(tmp_path / "cold" / "docs")
+        warm, again, warm_docs = build(data, tmp_path / "warm", cache, monkeypatch)
+        _, _, cold_docs = build(data, tmp_path / "cold", tmp_path / "empty-cache", monkeypatch)
+        assert warm_docs == cold_docs
         assert warm["reused"] == len(schools) - len(again)
         return again
 
@@ -135,7 +139,26 @@ def test_a_pruned_cache_entry_is_rendered_again(setup, tmp_path):
     entry = next(iter(cache.load().values()))
     page, digest = next((path, d) for path, d in entry.files if path.startswith("schools/"))
     (tmp_path / "cache" / "build" / "blobs" / digest[:2] / digest).unlink()
+    shutil.rmtree(tmp_path / "cache" / "build" / bundles.TREE)  # or its kept copy would serve
     assert warm_equals_cold() == {page[len("schools/"):-len(".md")]}
+
+
+def test_without_a_kept_docs_folder_entries_are_linked_from_the_cache(setup, tmp_path):
+    """A build that failed after generating keeps no docs folder: the next one links every
+    unchanged school's files from the cache instead, with the same output."""
+    data, schools, warm_equals_cold = setup
+    shutil.rmtree(tmp_path / "cache" / "build" / bundles.TREE)
+    assert warm_equals_cold() == set()
+
+
+def test_the_kept_docs_folder_is_taken_over_and_cleaned(setup, tmp_path):
+    """A stale file in the kept folder (a page of a news item deleted since) must not survive."""
+    data, schools, warm_equals_cold = setup
+    kept = tmp_path / "cache" / "build" / bundles.TREE / "docs"
+    news = sorted(p for p in (kept / "news").glob("*.md") if p.name != "index.md")[-1]
+    (data / "news" / news.name).unlink()
+    assert news.exists()
+    assert warm_equals_cold() == schools  # a data file changed; the outputs are compared inside
 
 
 def test_a_bundle_cannot_read_what_its_key_does_not_cover():

@@ -1,0 +1,124 @@
+"""results.csv split by school, so that a rebuild re-reads only the schools whose lines changed.
+
+results.csv is by far the largest input (600,000 lines at 5,000 schools) and one school's rows
+depend on nothing in another school's rows: every check on a row (known codes, numbers,
+duplicates, numerator ≤ denominator, years) looks only at rows of the same school. So the file
+is split into *shards*, one per school ("" — the municipality's rows), each with the digest of its
+lines; the shards are then checked exactly as the whole table would be (csvio, read_tables),
+and a shard whose digest and checking context a previous build found valid is not parsed again.
+
+The split needs no CSV parser only when the file has no quotes and no bare carriage returns:
+then one physical line is one record. Any other file is read whole by the CSV parser.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .csvio import Row, Table, make_row, sniff_separator
+from .errors import Problems
+
+MUNICIPALITY = ""
+# Characters that str.splitlines (the parser's header sniffing) treats as line breaks and csv does not.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+@dataclass(frozen=True)
+class Shard:
+    school: str
+    lines: tuple[tuple[int, str], ...]  # (line number, the line as written)
+    digest: str  # of the header and the school's raw lines
+    years: frozenset[str]  # the texts of its year cells
+
+
+@dataclass(frozen=True)
+class Split:
+    header: tuple[str, ...]
+    header_line: int
+    separator: str
+    shards: dict[str, Shard]
+    header_digest: str
+
+
+def split(text: str) -> Split | None:
+    """The file by school, or None when a line is not one record (quotes, bare CR, wrong width)."""
+    text = text.replace("\r\n", "\n")
+    if '"' in text or "\r" in text or _OTHER_BREAKS.search(text):
+        return None
+    lines = text.split("\n")
+    header_at = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if header_at is None:
+        return None
+    head = lines[header_at]
+    separator = sniff_separator(head)
+    header = tuple(cell.strip() for cell in head.split(separator))
+    if not any(header) or "school" not in header or "year" not in header:
+        return None  # the parser reports a missing header or column
+    column, year_column, width = header.index("school"), header.index("year"), len(header)
+    by_school: dict[str, list[tuple[int, str]]] = {}
+    years: dict[str, set[str]] = {}
+    for number, row in enumerate(lines[header_at + 1:], start=header_at + 2):
+        cells = row.split(separator)
+        if len(cells) != width:
+            if row.replace(separator, "").strip():
+                return None  # the CSV parser words the message about the width
+            continue  # a blank line, skipped as the parser skips it
+        school = cells[column].strip()
+        if not school and not row.replace(separator, "").strip():
+            continue
+        found = by_school.get(school)
+        if found is None:
+            found = by_school[school] = []
+            years[school] = set()
+        found.append((number, row))
+        years[school].add(cells[year_column].strip())
+    shards = {}
+    for school, rows in by_school.items():
+        digest = hashlib.sha256("\n".join([head, *(row for _, row in rows)]).encode("utf-8")).hexdigest()
+        shards[school] = Shard(school, tuple(rows), digest, frozenset(years[school]))
+    return Split(header, header_at + 1, separator, shards, hashlib.sha256(head.encode("utf-8")).hexdigest())
+
+
+def shard_table(name: str, source: Split, shard: Shard, problems: Problems) -> Table:
+    """The shard as the CSV parser would have given its rows."""
+    rows = [make_row(name, source.header, [cell.strip() for cell in row.split(source.separator)], line,
+                     source.separator, problems) for line, row in shard.lines]
+    return Table(name, source.header, tuple(r for r in rows if r is not None), decimal_comma=source.separator == ";")
+
+
+Figures = dict[tuple[int, str], "Decimal | None"]  # (year, measure) → value
+
+
+@dataclass(eq=False)
+class ResultRows:
+    """The rows of results.csv by school ("" — the municipality), each parsed when first needed.
+
+    `digests`: school → digest of its lines (None when the file was read whole); what the build
+    caches key on. `years`: every reporting year present in the file.
+    """
+    years: frozenset[int]
+    digests: dict[str, str | None]
+    _figures: dict[str, Figures] = field(default_factory=dict)
+    _parse: Callable[[str], Figures] | None = None
+
+    def codes(self) -> list[str]:
+        return list(self.digests)
+
+    def figures(self, school: str) -> Figures:
+        found = self._figures.get(school)
+        if found is None:
+            found = self._parse(school) if self._parse is not None and school in self.digests else {}
+            self._figures[school] = found
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ResultRows):
+            return NotImplemented
+        return (self.years == other.years and set(self.digests) == set(other.digests)
+                and all(self.figures(code) == other.figures(code) for code in self.digests))
+
+    def __hash__(self) -> int:
+        return hash(self.years)
