@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .model import Dataset, Indicator, Rule, Target
-from .parse_cache import ParseCache
+from .parse_cache import MISSING, ParseCache
 from .results_shards import Figures
 from .numbers import round_half_up, share, to_fraction
 
@@ -131,15 +131,27 @@ def school_series(indicators: tuple[Indicator, ...], years: tuple[int, ...], sco
 @dataclass
 class SchoolPart:
     """What the whole-municipality computation needs of one school, and its values on demand."""
-    pairs: dict[tuple[str, int], tuple[Decimal | None, Decimal | None]]  # (indicator, year) → figures
+    pairs: dict[tuple[str, int], tuple[Number | None, Number | None]]  # (indicator, year) → figures
     signs: dict[tuple[str, int], int]  # (indicator, year) → sign of the exact change, where there is one
     primary: list[IndicatorValue] | bytes  # its values before secondary suppression (bytes: pickled)
 
 
+Number = int | Decimal  # a figure; int where that is the same Decimal (cheap to store and load)
+
+
+def _compact(value: Decimal | None) -> Number | None:
+    return int(value) if value is not None and value.as_tuple().exponent == 0 else value
+
+
 def school_part(values: list[IndicatorValue]) -> SchoolPart:
-    return SchoolPart({(v.indicator, v.year): (v.numerator, v.denominator) for v in values},
+    return SchoolPart({(v.indicator, v.year): (_compact(v.numerator), _compact(v.denominator)) for v in values},
                       {(v.indicator, v.year): (v.exact_change > 0) - (v.exact_change < 0)
                        for v in values if v.exact_change is not None}, values)
+
+
+def _total(values: list[Number]) -> Decimal:
+    total = sum(values)
+    return Decimal(total) if isinstance(total, int) else total
 
 
 class Computed:
@@ -154,38 +166,53 @@ class Computed:
         self.dataset = dataset
         years, min_group, indicators = dataset.years, dataset.site.min_group_size, dataset.indicators
         self.codes = [s.code for s in dataset.schools]
-        context = repr((years, min_group, indicators)).encode("utf-8")
-        self.parts: dict[str, SchoolPart] = {}
+        self.parts = self._parts(dataset, cache)
+        # (indicator, year) → [(school, numerator, denominator)] of the schools with a row then.
+        reported: dict[tuple[str, int], list[tuple[str, Number | None, Number | None]]] = defaultdict(list)
         for code in self.codes:
-            digest = dataset.results.digests.get(code, "")
-            if digest is None or cache is None:
-                self.parts[code] = school_part(
-                    school_series(indicators, years, "school", code, dataset.results.figures(code), min_group))
-                continue
-            key = context + digest.encode()
-            part = cache.get("series", key)
-            if not isinstance(part, SchoolPart):
-                part = school_part(
-                    school_series(indicators, years, "school", code, dataset.results.figures(code), min_group))
-                cache.put("series", key, replace(part, primary=pickle.dumps(part.primary, pickle.HIGHEST_PROTOCOL)))
-            self.parts[code] = part
+            for key, (n, d) in self.parts[code].pairs.items():
+                reported[key].append((code, n, d))
         participants = {y: dataset.participants(y) for y in years}
         groups: list[IndicatorValue] = []
         for indicator in indicators:
-            for scope, members in (("participants", lambda y: participants[y]), ("all", lambda y: self.codes)):
+            den = indicator.denominator
+            for scope in ("participants", "all"):
                 per_year = {}
                 for y in years:
-                    found = [self.parts[s].pairs.get((indicator.code, y)) for s in members(y)]
-                    pairs = [(n, d if indicator.denominator else Decimal(0)) for n, d in filter(None, found)
-                             if n is not None and (d is not None or not indicator.denominator)]
+                    rows = reported.get((indicator.code, y), [])
+                    if scope == "participants":
+                        rows = [row for row in rows if row[0] in participants[y]]
+                    pairs = [(n, d) for _, n, d in rows if n is not None and (d is not None or not den)]
                     if pairs:
-                        per_year[y] = (sum(n for n, _ in pairs), sum(d for _, d in pairs) if indicator.denominator else None)
-                    elif any(found):
+                        per_year[y] = (_total([n for n, _ in pairs]), _total([d for _, d in pairs]) if den else None)
+                    elif rows:
                         per_year[y] = (None, None)
                 groups.extend(_series(indicator, years, scope, "", per_year, min_group))
         groups.extend(school_series(indicators, years, "municipality", "", dataset.results.figures(""), min_group))
-        self.groups, self.flags = protect(groups, self.parts, participants, self.codes, indicators, min_group)
+        self.groups, self.flags = protect(groups, reported, self.parts, participants, indicators, min_group)
         self._schools: dict[str, list[IndicatorValue]] = {}
+
+    def _parts(self, dataset: Dataset, cache: ParseCache | None) -> dict[str, SchoolPart]:
+        """Each school's part: from `cache` by the digest of its rows, else computed (and stored:
+        the parts of one build are one file, so a rebuild reads one file, not one per school)."""
+        years, min_group, indicators = dataset.years, dataset.site.min_group_size, dataset.indicators
+        context = repr((years, min_group, indicators)).encode("utf-8")
+        stored = cache.get("series", context) if cache is not None else MISSING
+        stored = stored if isinstance(stored, dict) else {}
+        parts, keep = {}, {}
+        for code in self.codes:
+            digest = dataset.results.digests.get(code, "")
+            part = stored.get(digest) if digest is not None else None
+            if part is None:
+                part = school_part(
+                    school_series(indicators, years, "school", code, dataset.results.figures(code), min_group))
+            if digest is not None and cache is not None:
+                keep[digest] = part if isinstance(part.primary, bytes) else \
+                    replace(part, primary=pickle.dumps(part.primary, pickle.HIGHEST_PROTOCOL))
+            parts[code] = part
+        if cache is not None and keep.keys() != stored.keys():
+            cache.put("series", context, keep)
+        return parts
 
     def school(self, code: str) -> list[IndicatorValue]:
         """The school's values, with the flags secondary suppression put on them."""
@@ -235,8 +262,8 @@ def compute_all(dataset: Dataset, cache: ParseCache | None = None) -> Computed:
     return Computed(dataset, cache)
 
 
-def protect(groups: list[IndicatorValue], parts: dict[str, SchoolPart], participants: dict[int, frozenset[str]],
-            everyone: list[str], indicators: tuple[Indicator, ...],
+def protect(groups: list[IndicatorValue], reported: dict[tuple[str, int], list[tuple[str, object, object]]],
+            parts: dict[str, SchoolPart], participants: dict[int, frozenset[str]], indicators: tuple[Indicator, ...],
             min_group: int) -> tuple[list[IndicatorValue], dict[str, dict[tuple[str, int], tuple[bool, bool]]]]:
     """Secondary suppression for share indicators: (the groups, flags on school values).
 
@@ -245,6 +272,8 @@ def protect(groups: list[IndicatorValue], parts: dict[str, SchoolPart], particip
     published group add up to fewer than `min_group` pupils, the published member with the
     smallest denominator is hidden as well (ties broken by school code); if none is left, the
     group total itself is hidden. A change against a newly hidden previous year is hidden too.
+    `reported`: (indicator, year) → [(school, numerator, denominator)] of the schools that have a
+    value then.
     """
     groups = list(groups)
     index = {(v.indicator, v.scope, v.year): i for i, v in enumerate(groups)}
@@ -258,18 +287,11 @@ def protect(groups: list[IndicatorValue], parts: dict[str, SchoolPart], particip
             scopes = [index[k] for k in ((code, "participants", year), (code, "all", year)) if k in index]
             if not scopes:
                 continue
-            # Members with a published-able share: [denominator, hidden?]; hiding a school changes
-            # both groups it belongs to, so the two groups of a year are settled together.
-            rows: dict[str, list] = {}
-            for school in everyone:
-                pair = parts[school].pairs.get((code, year))
-                if pair is None:
-                    continue
-                n, d = pair
-                if n is None or d is None or d == 0:
-                    continue
-                rows[school] = [d, d < min_group]
-            members = {"participants": participants.get(year, frozenset()), "all": everyone}
+            # Members with a share: [denominator, hidden?]. Hiding a school changes both groups it
+            # belongs to, so the two groups of a year are settled together.
+            rows = {s: [d, d < min_group] for s, n, d in reported.get((code, year), ())
+                    if n is not None and d is not None and d != 0}
+            members = {"participants": participants.get(year, frozenset()), "all": rows}
             changed = True
             while changed:
                 changed = False
@@ -277,7 +299,7 @@ def protect(groups: list[IndicatorValue], parts: dict[str, SchoolPart], particip
                     group = groups[gi]
                     if group.suppressed or group.denominator is None or group.exact is None:
                         continue
-                    inside = [(s, rows[s]) for s in members[group.scope] if s in rows]
+                    inside = [(s, row) for s, row in rows.items() if s in members[group.scope]]
                     hidden = sum(row[0] for _, row in inside if row[1])
                     if not hidden or hidden >= min_group:
                         continue
@@ -292,10 +314,9 @@ def protect(groups: list[IndicatorValue], parts: dict[str, SchoolPart], particip
     # A change against a newly hidden previous year would reveal it too.
     flags: dict[str, dict[tuple[str, int], tuple[bool, bool]]] = {}
     for school, hidden in victims.items():
-        pairs = parts[school].pairs
         marked = flags[school] = {key: (True, (key[0], key[1] - 1) in hidden) for key in hidden}
         for code, year in hidden:
-            if (code, year + 1) in pairs and (code, year + 1) not in hidden:
+            if (code, year + 1) in parts[school].pairs and (code, year + 1) not in hidden:
                 marked[(code, year + 1)] = (False, True)
     for i, v in enumerate(groups):
         previous = index.get((v.indicator, v.scope, v.year - 1))

@@ -511,10 +511,25 @@ def _render_jobs(env: Environment, sd: SiteData, jobs: list, known: set[str]) ->
 
 
 def _page_url(path: str):
+    start = posixpath.dirname(path)
+
     def page_url(target: str) -> str:
         # MkDocs resolves links between .md files relative to the linking file.
-        return posixpath.relpath(target, posixpath.dirname(path) or ".")
+        return relative_path(target, start)
     return page_url
+
+
+def relative_path(target: str, start: str) -> str:
+    """posixpath.relpath(target, start or '.') for paths under the docs folder, without its
+    abspath calls: the region-sized list pages render tens of thousands of links."""
+    if target.startswith("/") or start.startswith("/") or "." in target.split("/") or ".." in target.split("/") \
+            or "//" in target or "." in start.split("/") or ".." in start.split("/") or "//" in start:
+        return posixpath.relpath(target, start or ".")
+    to, here = target.split("/"), start.split("/") if start else []
+    common = 0
+    while common < len(here) and common < len(to) and here[common] == to[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 
 
 def site_target(url: str, known: set[str]) -> str | None:

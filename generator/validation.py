@@ -206,9 +206,11 @@ def _results(data_dir: Path, known: set[str], listed: set[str], indicators: list
         return empty
     shares = sorted((i.code, i.numerator, i.denominator) for i in indicators if i.is_share)
     context = repr((source.header_digest, sorted(listed), shares, bounds)).encode("utf-8")
+    # Shards found valid in this context by an earlier build: key → the years of their rows.
     valid_before = cache.get("results-valid", context) if cache is not None and bounds is not None else MISSING
-    valid_before = valid_before if isinstance(valid_before, frozenset) else frozenset()
-    valid, figures, years = set(), {}, set()
+    valid_before = valid_before if isinstance(valid_before, dict) else {}
+    valid: dict[str, frozenset[int]] = {}
+    figures, years = {}, set()
 
     def parse(school: str, into: Problems) -> shards.Figures:
         table = shards.shard_table(name, source, source.shards[school], into)
@@ -218,16 +220,17 @@ def _results(data_dir: Path, known: set[str], listed: set[str], indicators: list
     for school, shard in source.shards.items():
         key = f"{school in known} {shard.digest}"
         if key in valid_before:
-            valid.add(key)
-            years.update(int(text) for text in shard.years)
+            valid[key] = valid_before[key]
+        else:
+            before = len(problems.items)
+            figures[school] = parse(school, problems)
+            if len(problems.items) == before:
+                valid[key] = frozenset(year for year, _ in figures[school])
+            years.update(year for year, _ in figures[school])
             continue
-        before = len(problems.items)
-        figures[school] = parse(school, problems)
-        years.update(year for year, _ in figures[school])
-        if len(problems.items) == before:
-            valid.add(key)
+        years.update(valid[key])
     if cache is not None and bounds is not None and valid != valid_before:
-        cache.put("results-valid", context, frozenset(valid))
+        cache.put("results-valid", context, valid)
     return ResultRows(frozenset(years), {school: shard.digest for school, shard in source.shards.items()}, figures,
                       lambda school: parse(school, Problems()))
 

@@ -6,13 +6,14 @@ Expected groups are computed from the generated CSV files with the standard libr
 from __future__ import annotations
 
 import csv
+import posixpath
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 
-from generator import synth
+from generator import pages, synth
 from generator.pages import LIST_MAX_ROWS
 from generator.site_build import build_site
 
@@ -102,3 +103,12 @@ def test_the_same_pages_split_when_the_limit_is_low(tmp_path, monkeypatch):
     districts = {r["district"] for r in table(DATA, "schools.csv")}
     assert len(list((docs / "districts").glob("*.md"))) == len(districts)
     assert len(list((docs / "mentors").glob("*.md"))) == len({r["year"] for r in table(DATA, "mentorships.csv")}) - 1
+
+
+@pytest.mark.parametrize("target, start", [
+    ("schools/a.md", "schools"), ("schools/a.md", ""), ("index.md", "districts"), ("charts/schools/a/x.svg", "schools"),
+    ("schools/a.md#x", "indicators"), ("mentors/2023.md", "mentors"), ("a/b/c.md", "a/b/c"), ("a/b", "a/b/c/d"),
+    ("schools", "schools"), ("x.md", "x.md"), ("../up.md", "schools"), ("a/./b.md", "c"),
+])
+def test_relative_path_is_posix_relpath(target, start):
+    assert pages.relative_path(target, start) == posixpath.relpath(target, start or ".")
