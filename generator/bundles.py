@@ -207,7 +207,10 @@ class BundleCache:
         recreates what it writes; copytree, for one, wants no folder in its way)."""
         folders = set()
         for path in stale:
-            os.unlink(docs / path)
+            try:
+                os.unlink(docs / path)
+            except FileNotFoundError:  # removed by hand from the cache: nothing to delete
+                pass
             parent = os.path.dirname(path)
             while parent and parent not in folders:
                 folders.add(parent)

@@ -209,9 +209,14 @@ BUNDLE_KEYS = "bundle-keys.pickle"  # in the work folder: the bundles whose file
 
 
 def keep_docs(work: Path) -> None:
-    """After a finished build: hand its docs folder to the next build (BundleCache.keep_tree)."""
-    keys = pickle.loads((work / BUNDLE_KEYS).read_bytes())
-    BundleCache(cache_root() / "build").keep_tree(work / "docs", keys)
+    """After a finished build: hand its docs folder to the next build (BundleCache.keep_tree).
+    The site is already in place: a cache that cannot take it only makes the next build slower."""
+    try:
+        keys = pickle.loads((work / BUNDLE_KEYS).read_bytes())
+        BundleCache(cache_root() / "build").keep_tree(work / "docs", keys)
+    except OSError as err:
+        log.warning("папка сборки не сохранена в кэше (%s): следующая сборка возьмёт файлы школ из кэша по одному",
+                    err)
 
 
 def run_mkdocs(config: Path, as_of: date | None = None) -> None:
