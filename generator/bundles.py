@@ -14,8 +14,9 @@ refuses any series other than the school's own and hands out only the published 
 
 Storage (under the cache folder, next to the chart cache):
 - `build/blobs/<2 hex>/<sha256>` — rendered files, content-addressed, never modified in place;
-- `build/state.pickle` — bundle key → `Entry` for the schools of the last build, written
-  atomically. It is our own cache, trusted like the checkout; an unreadable one is ignored.
+- `build/state.pickle` (and `.delta`, see packs) — bundle key → `Entry` for the schools of the
+  last build (and of some earlier ones: same key, same files), written atomically. It is our own
+  cache, trusted like the checkout; an unreadable one is ignored.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ import jinja2
 import matplotlib
 
 from .files import link, write_atomic
+from .packs import Pack
 from .indicators import Computed, IndicatorValue
 from .results_shards import MUNICIPALITY, ResultRows
 
@@ -118,20 +120,15 @@ class BundleCache:
     def __init__(self, root: Path | None):
         self.root = root
         self.blobs = root / "blobs" if root else None
+        self._state = Pack(root / "state.pickle", STATE_VERSION) if root else None
 
     def _blob(self, digest: str) -> Path:
         assert self.blobs is not None
         return self.blobs / digest[:2] / digest
 
     def load(self) -> dict[str, Entry]:
-        if self.root is None:
-            return {}
-        try:
-            with open(self.root / "state.pickle", "rb") as handle:
-                version, entries = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-            return {}
-        return entries if version == STATE_VERSION and isinstance(entries, dict) else {}
+        """Entries by key: the last build's, and possibly older ones (same key, same files)."""
+        return self._state.load() if self._state is not None else {}
 
     def place(self, entry: Entry, docs: Path, chart_dir: Path | None) -> bool:
         """Link the entry's files into `docs`; False (with its files removed again) when any of
@@ -241,6 +238,6 @@ class BundleCache:
             shutil.rmtree(new, ignore_errors=True)
 
     def save(self, entries: dict[str, Entry]) -> None:
-        if self.root is not None:
-            write_atomic(self.root / "state.pickle",
-                          pickle.dumps((STATE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
+        """Record this build's entries (call after load)."""
+        if self._state is not None:
+            self._state.save(entries)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .model import Dataset, Indicator, Rule, Target
-from .parse_cache import MISSING, ParseCache
+from .parse_cache import ParseCache
 from .results_shards import Figures
 from .numbers import round_half_up, share, to_fraction
 
@@ -197,8 +197,8 @@ class Computed:
         the parts of one build are one file, so a rebuild reads one file, not one per school)."""
         years, min_group, indicators = dataset.years, dataset.site.min_group_size, dataset.indicators
         context = repr((years, min_group, indicators)).encode("utf-8")
-        stored = cache.get("series", context) if cache is not None else MISSING
-        stored = stored if isinstance(stored, dict) else {}
+        pack = cache.pack("series", context) if cache is not None else None
+        stored = pack.load() if pack is not None else {}
         parts, keep = {}, {}
         for code in self.codes:
             digest = dataset.results.digests.get(code, "")
@@ -210,8 +210,8 @@ class Computed:
                 keep[digest] = part if isinstance(part.primary, bytes) else \
                     replace(part, primary=pickle.dumps(part.primary, pickle.HIGHEST_PROTOCOL))
             parts[code] = part
-        if cache is not None and keep.keys() != stored.keys():
-            cache.put("series", context, keep)
+        if pack is not None:
+            pack.save(keep)
         return parts
 
     def school(self, code: str) -> list[IndicatorValue]:

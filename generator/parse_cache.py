@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import write_atomic
+from .packs import Pack
 
 _MISSING = object()
 
@@ -40,6 +41,10 @@ class ParseCache:
 
     def put(self, kind: str, raw: bytes, value: Any) -> None:
         write_atomic(self._path(kind, raw), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def pack(self, kind: str, context: bytes) -> Pack:
+        """A dict of many entries for this context, stored as a base and a small delta (packs)."""
+        return Pack(self._path(kind, context), "1")
 
 
 MISSING = _MISSING
