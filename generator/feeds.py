@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 
 from .markdown_text import anchor
 from .pages import SiteData
@@ -39,9 +39,11 @@ def entries(sd: SiteData, base: str) -> list[Entry]:
     return out[:MAX_ENTRIES]
 
 
-def render_feed(sd: SiteData, templates: Path) -> str:
+def render_feed(sd: SiteData, templates: Path, bytecode: Path | None = None) -> str:
+    """`bytecode`: a folder for compiled templates, as in pages.environment."""
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined, autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True,
+                      bytecode_cache=FileSystemBytecodeCache(str(bytecode)) if bytecode else None)
     base = sd.site.base_url.rstrip("/") + "/"
     items = entries(sd, base)
     updated = items[0].date if items else (sd.as_of.isoformat() if sd.as_of else "1970-01-01")

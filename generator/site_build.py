@@ -159,7 +159,7 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
             write_text(docs / path, text)
     for path, text in embeds.shared.items():
         write_text(docs / path, text)
-    write_text(docs / "feed.xml", render_feed(rendered.site_data, FEED_TEMPLATES))
+    write_text(docs / "feed.xml", render_feed(rendered.site_data, FEED_TEMPLATES, bytecode))
     for document in dataset.documents:
         if document.file:  # validated: a regular file inside the data folder
             target = docs / document.file
@@ -183,7 +183,7 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
         bundles.save(entries)
     write_atomic(work / BUNDLE_KEYS, pickle.dumps(sorted(entries)))
     config = child_config(dataset, docs, work / "site")
-    copy_archive(dataset, data_dir, docs, config)
+    copy_archive(dataset, data_dir, docs, config, bytecode)
     write_text(work / "mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
     counts = {"pages": len(rendered.pages) + len(reuse) + len(content),
               "charts": len(rendered.charts) + sum(len(e.charts) for e in reuse.values()),
@@ -192,7 +192,7 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
 
 
 # --- Yearly snapshots (owner: generator/snapshot.py) ---------------------------------------------
-def copy_archive(dataset, data_dir: Path, docs: Path, config: dict) -> None:
+def copy_archive(dataset, data_dir: Path, docs: Path, config: dict, bytecode: Path | None = None) -> None:
     """Publish archive/<year>/ snapshots and the «Архив» page, or mark a snapshot build as archived.
 
     Copies every snapshot's site/ and manifest.json byte for byte into <docs>/archive/<year>/ after
@@ -201,7 +201,7 @@ def copy_archive(dataset, data_dir: Path, docs: Path, config: dict) -> None:
     """
     from .snapshot import apply_archive
 
-    apply_archive(dataset, data_dir, docs, config)
+    apply_archive(dataset, data_dir, docs, config, bytecode)
 # --- end of yearly snapshots ----------------------------------------------------------------------
 
 

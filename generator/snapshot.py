@@ -454,25 +454,27 @@ def _rmtree(path: Path) -> None:
 
 # --- the main build: publish the archive ---------------------------------------------------------
 
-def _page(template: str, **context: object) -> str:
+def _page(template: str, bytecode: Path | None, **context: object) -> str:
     from .pages import environment  # the same filters as every other page
 
-    return environment(TEMPLATES).get_template(template).render(**context)
+    return environment(TEMPLATES, bytecode).get_template(template).render(**context)
 
 
-def _snapshot_page(info: Freezing) -> str:
-    return _page("archive-snapshot.md.j2", year=info.year, created_at=info.created_at, correction=info.correction)
+def _snapshot_page(info: Freezing, bytecode: Path | None) -> str:
+    return _page("archive-snapshot.md.j2", bytecode, year=info.year, created_at=info.created_at, correction=info.correction)
 
 
-def _archive_page(current_year: int, years: list[tuple[int, dict]], corrections: list[Correction]) -> str:
+def _archive_page(current_year: int, years: list[tuple[int, dict]], corrections: list[Correction],
+                  bytecode: Path | None) -> str:
     versions = [{"year": year, "created_at": _parse_date(manifest.get("created_at")),
                  "corrected": bool(manifest.get("correction"))} for year, manifest in sorted(years, reverse=True)]
-    return _page("archive.md.j2", current_year=current_year, versions=versions,
+    return _page("archive.md.j2", bytecode, current_year=current_year, versions=versions,
                  corrections=sorted(corrections, key=lambda c: (c.date, c.year)))
 
 
-def apply_archive(dataset, data_dir: Path, docs: Path, config: dict) -> None:
-    """Called by site_build.copy_archive before the MkDocs config is written."""
+def apply_archive(dataset, data_dir: Path, docs: Path, config: dict, bytecode: Path | None = None) -> None:
+    """Called by site_build.copy_archive before the MkDocs config is written. `bytecode`: a folder
+    for compiled templates (pages.environment)."""
     extra = config.setdefault("extra", {})
     info = _FREEZING.get()
     if info is not None:
@@ -486,7 +488,7 @@ def apply_archive(dataset, data_dir: Path, docs: Path, config: dict) -> None:
         config["site_name"] = f"{config.get('site_name', '')} — архив {info.year} года"
         if config.get("site_url"):
             config["site_url"] = config["site_url"].rstrip("/") + f"/{ARCHIVE}/{info.year}/"
-        (docs / "archive.md").write_text(_snapshot_page(info), encoding="utf-8", newline="\n")
+        (docs / "archive.md").write_text(_snapshot_page(info, bytecode), encoding="utf-8", newline="\n")
         return
 
     archive_dir = archive_dir_for(data_dir)
@@ -506,7 +508,7 @@ def apply_archive(dataset, data_dir: Path, docs: Path, config: dict) -> None:
         years.append((year, manifest))
     corrections = read_corrections(archive_dir)
     current = dataset.site.current_year
-    (docs / "archive.md").write_text(_archive_page(current, years, corrections), encoding="utf-8", newline="\n")
+    (docs / "archive.md").write_text(_archive_page(current, years, corrections, bytecode), encoding="utf-8", newline="\n")
     versions = [{"version": str(current), "title": f"{current} (актуальная версия)", "aliases": ["latest"],
                  "path": ""}]
     versions += [{"version": f"{ARCHIVE}/{y}", "title": f"{y} (архив)", "aliases": [], "path": f"{ARCHIVE}/{y}/"}
