@@ -6,6 +6,8 @@ from functools import cached_property
 from datetime import date
 from decimal import Decimal
 
+from .results_shards import ResultRows
+
 STATUS_SHNOR = "ШНОР"
 STATUS_SHNSU = "ШНСУ"
 STATUS_MENTOR = "наставник"

@@ -522,10 +522,9 @@ def _page_url(path: str):
 def relative_path(target: str, start: str) -> str:
     """posixpath.relpath(target, start or '.') for paths under the docs folder, without its
     abspath calls: the region-sized list pages render tens of thousands of links."""
-    if target.startswith("/") or start.startswith("/") or "." in target.split("/") or ".." in target.split("/") \
-            or "//" in target or "." in start.split("/") or ".." in start.split("/") or "//" in start:
-        return posixpath.relpath(target, start or ".")
     to, here = target.split("/"), start.split("/") if start else []
+    if target.startswith("/") or start.startswith("/") or {"", ".", ".."} & {*to, *here}:
+        return posixpath.relpath(target, start or ".")
     common = 0
     while common < len(here) and common < len(to) and here[common] == to[common]:
         common += 1
