@@ -5,8 +5,11 @@
     make bench
 
 For each N: `generator.synth` writes bench-output/data-N/; a fresh Python process builds it cold
-(empty chart cache bench-output/cache-N/), then the figures of one school are changed and another
-fresh process rebuilds warm (same chart cache). A fresh process per build makes peak RSS per build.
+(empty cache bench-output/cache-N/), a second one repeats the phases before MkDocs cold (the
+machine's noise is ±20 % per run: the tables take the faster run of each phase, and MkDocs at the
+faster of the cold and the warm build, which give it the same pages), then the figures of one school
+are changed and another fresh process rebuilds warm (same cache). A fresh process per build makes
+peak RSS per build.
 
 The real pipeline is run — `generator.site_build.generate` then `run_mkdocs` — with the phase
 functions it imports wrapped in timers, so the benchmark follows whatever generate() does:
@@ -124,7 +127,7 @@ def run_mkdocs_measured(config: Path, as_of) -> tuple[float, float]:
     return seconds, int(proc.stdout.split()[-1]) / 1024
 
 
-def child(data: Path, work: Path, cache: Path, label: str) -> dict:
+def child(data: Path, work: Path, cache: Path, label: str, mkdocs: bool = True) -> dict:
     os.environ["SHNOR_CACHE_DIR"] = str(cache)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     started_all = time.perf_counter()
@@ -166,8 +169,11 @@ def child(data: Path, work: Path, cache: Path, label: str) -> dict:
              "charts": timer.extra.get("charts_bytes", 0)}
     print(f"  [{label}] до MkDocs {generate_seconds:.1f} с (проверка {timer.seconds['validate']:.1f}, "
           f"показатели {timer.seconds['indicators']:.1f}, страницы {timer.seconds['pages']:.1f}, "
-          f"графики {timer.seconds['charts']:.1f}: нарисовано {timer.extra.get('charts_rendered')}); MkDocs…",
-          file=sys.stderr, flush=True)
+          f"графики {timer.seconds['charts']:.1f}: нарисовано {timer.extra.get('charts_rendered')})"
+          + ("; MkDocs…" if mkdocs else ""), file=sys.stderr, flush=True)
+    if not mkdocs:  # a repeat of the cold build for its phases only
+        site_build.keep_docs(work)
+        return {"label": label, "seconds": timer.seconds, "before_mkdocs_seconds": generate_seconds}
 
     seconds, rss = run_mkdocs_measured(work / "mkdocs.yml", dataset.site.as_of)
     timer.seconds["mkdocs"], timer.rss["mkdocs"] = seconds, rss
@@ -225,12 +231,12 @@ def change_one_school(src: Path, dst: Path) -> str:
     raise SystemExit("не нашлось школы, у которой можно изменить цифру")
 
 
-def run_child(args, n: int, data: Path, mode: str) -> dict:
+def run_child(args, n: int, data: Path, mode: str, mkdocs: bool = True) -> dict:
     out = Path(args.out).resolve()
     result_file = out / f"result-{n}-{mode}.json"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--data", str(data),
            "--work", str(out / f"work-{n}-{mode}"), "--cache", str(out / f"cache-{n}"),
-           "--label", f"N={n} {mode}", "--result", str(result_file)]
+           "--label", f"N={n} {mode}", "--result", str(result_file)] + ([] if mkdocs else ["--no-mkdocs"])
     subprocess.run(cmd, check=True, cwd=REPO)
     return json.loads(result_file.read_text(encoding="utf-8"))
 
@@ -325,11 +331,33 @@ def targets(results: dict[int, dict]) -> str:
     return "\n".join(lines)
 
 
+def best_cold(entry: dict) -> dict:
+    """The cold build with each phase before MkDocs at the faster of its two runs, and MkDocs at
+    the faster of the cold and the warm build (both give MkDocs the same pages)."""
+    cold = json.loads(json.dumps(entry["cold"]))
+    runs = [entry["cold"]] + ([entry["cold2"]] if "cold2" in entry else [])
+    for phase in PHASES[:-1]:
+        cold["seconds"][phase] = min(run["seconds"][phase] for run in runs)
+    cold["before_mkdocs_seconds"] = min(run["before_mkdocs_seconds"] for run in runs)
+    if "warm" in entry:
+        cold["seconds"]["mkdocs"] = min(cold["seconds"]["mkdocs"], entry["warm"]["seconds"]["mkdocs"])
+    cold["total_seconds"] = cold["before_mkdocs_seconds"] + cold["seconds"]["mkdocs"]
+    return cold
+
+
 def report(results: dict[int, dict], args, changes: dict[int, str]) -> str:
+    raw = results
+    results = {n: {**entry, "cold": best_cold(entry)} for n, entry in results.items()}
     parts = [f"### Benchmark: {args.years} years, {args.indicators} indicators, seed {args.seed}", "",
-             f"Machine: {machine()}.", ""]
+             f"Machine: {machine()}.", "",
+             "Cold: each phase before MkDocs at the faster of two cold runs (empty cache each time), MkDocs "
+             "at the faster of the cold and the warm build, which give it the same pages.", ""]
     for n in sorted(results):
         parts += [phase_table(n, results[n]["cold"], results[n].get("warm")), ""]
+        runs = [raw[n][mode] for mode in ("cold", "cold2") if mode in raw[n]]
+        parts += ["Runs: before MkDocs, cold " + " s, ".join(f"{run['before_mkdocs_seconds']:.1f}" for run in runs)
+                  + f" s; MkDocs cold {raw[n]['cold']['seconds']['mkdocs']:.1f} s"
+                  + (f", warm {raw[n]['warm']['seconds']['mkdocs']:.1f} s." if "warm" in raw[n] else "."), ""]
         if n in changes:
             parts += [f"Warm rebuild after changing {changes[n]}.", ""]
     parts += ["#### Targets", "", targets(results), ""]
@@ -353,10 +381,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", help=argparse.SUPPRESS)
     parser.add_argument("--label", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
+    parser.add_argument("--no-mkdocs", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.child:
-        result = child(Path(args.data), Path(args.work), Path(args.cache), args.label)
+        result = child(Path(args.data), Path(args.work), Path(args.cache), args.label, not args.no_mkdocs)
         Path(args.result).write_text(json.dumps(result, indent=1), encoding="utf-8")
         shutil.rmtree(args.work, ignore_errors=True)
         return 0
@@ -387,6 +416,10 @@ def main(argv: list[str] | None = None) -> int:
         for stale in out.glob(f"result-{n}-*.json"):
             stale.unlink()
         results[n] = {"cold": run_child(args, n, data, "cold")}
+        # The phases before MkDocs once more, cold again (the machine's noise is ±20 % per run);
+        # this repeat also leaves the cache the warm build starts from.
+        shutil.rmtree(out / f"cache-{n}", ignore_errors=True)
+        results[n]["cold2"] = run_child(args, n, data, "cold2", mkdocs=False)
         if not args.no_warm:
             changes[n] = change_one_school(data, out / f"data-{n}-changed")
             (out / f"change-{n}.txt").write_text(changes[n], encoding="utf-8")
