@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -31,7 +30,7 @@ from pathlib import Path
 import jinja2
 import matplotlib
 
-from .files import link, write_atomic
+from .files import link, read_pickle, write_atomic, write_pickle
 from .packs import Pack
 from .indicators import Computed, IndicatorValue
 from .results_shards import MUNICIPALITY, ResultRows
@@ -187,16 +186,15 @@ class BundleCache:
         except OSError:
             return frozenset(), frozenset()
         try:
-            with open(claimed / "manifest.pickle", "rb") as handle:
-                version, keys, files = pickle.load(handle)
-            if version != STATE_VERSION:
-                raise ValueError(version)
+            manifest = read_pickle(claimed / "manifest.pickle")
+            if not (isinstance(manifest, tuple) and len(manifest) == 3 and manifest[0] == STATE_VERSION):
+                return frozenset(), frozenset()
             os.rename(claimed / "docs", docs)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        except OSError:
             return frozenset(), frozenset()
         finally:
             shutil.rmtree(claimed, ignore_errors=True)
-        return frozenset(keys), frozenset(files)
+        return frozenset(manifest[1]), frozenset(manifest[2])
 
     @staticmethod
     def clean_tree(docs: Path, stale: Iterable[str]) -> None:
@@ -230,8 +228,7 @@ class BundleCache:
         shutil.rmtree(new, ignore_errors=True)
         new.mkdir(parents=True)
         os.rename(docs, new / "docs")
-        write_atomic(new / "manifest.pickle", pickle.dumps((STATE_VERSION, frozenset(keys), frozenset(files)),
-                                                           protocol=pickle.HIGHEST_PROTOCOL))
+        write_pickle(new / "manifest.pickle", (STATE_VERSION, frozenset(keys), frozenset(files)))
         try:
             os.rename(new, self.root / TREE)
         except OSError:  # another build kept its tree first

@@ -16,7 +16,6 @@ import json
 import math
 import multiprocessing
 import os
-import pickle
 import textwrap
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -28,7 +27,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
-from .files import link_or_write, write_atomic
+from .files import link_or_write, read_pickle, write_atomic, write_pickle
 
 # Bump whenever the drawing code changes: it is part of every cache key.
 RENDERER_VERSION = "charts-2"
@@ -698,10 +697,7 @@ def _frame_file(frames_dir: Path, layout: _Layout) -> Path:
 
 
 def _stored_frame(frames_dir: Path, layout: _Layout) -> _Frame | None:
-    try:
-        frame = pickle.loads(_frame_file(frames_dir, layout).read_bytes())
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-        return None
+    frame = read_pickle(_frame_file(frames_dir, layout))
     return frame if isinstance(frame, _Frame) else None
 
 
@@ -733,8 +729,7 @@ def _render_many(specs: list[ChartSpec], workers: int, frames_dir: Path | None =
     if frames_dir is not None:
         for layout in distinct:
             if layout in _FRAMES:
-                write_atomic(_frame_file(frames_dir, layout),
-                             pickle.dumps(_FRAMES[layout], protocol=pickle.HIGHEST_PROTOCOL))
+                write_pickle(_frame_file(frames_dir, layout), _FRAMES[layout])
     if context is not None and len(specs) >= POINTS_POOL_THRESHOLD:
         # Small chunks: a worker holds only its share of specs and SVG at a time.
         chunksize = min(CHUNK_MAX, max(1, len(specs) // (workers * 4)))

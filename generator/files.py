@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,23 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+MISSING = object()  # read_pickle: nothing usable at that path
+
+
+def read_pickle(path: Path) -> object:
+    """A pickle from our own cache folder (trusted like the checkout), or MISSING when the file is
+    absent or unreadable: a cache entry that does not load is simply rebuilt."""
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        return MISSING
+
+
+def write_pickle(path: Path, value: object) -> None:
+    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def link_or_write(path: Path, source: Path | None, data: bytes | None = None) -> None:

@@ -11,23 +11,19 @@ Our own cache folder, trusted like the checkout; a file that does not load count
 """
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
-from .files import write_atomic
+from .files import read_pickle, write_pickle
 
 
 def _load(path: Path, version: str) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            stored_version, items = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-        return {}
-    return items if stored_version == version and isinstance(items, dict) else {}
+    stored = read_pickle(path)
+    ok = isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version and isinstance(stored[1], dict)
+    return stored[1] if ok else {}
 
 
 def _write(path: Path, version: str, items: dict) -> None:
-    write_atomic(path, pickle.dumps((version, items), protocol=pickle.HIGHEST_PROTOCOL))
+    write_pickle(path, (version, items))
 
 
 class Pack:

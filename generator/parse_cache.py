@@ -11,15 +11,11 @@ It is our own cache folder, trusted like the checkout; an entry that does not lo
 from __future__ import annotations
 
 import hashlib
-import pickle
 from pathlib import Path
 from typing import Any
 
-from .files import write_atomic
+from .files import MISSING, read_pickle, write_pickle
 from .packs import Pack
-
-_MISSING = object()
-
 
 class ParseCache:
     """`root`: a folder (created on the first store); `version`: the generator's code version."""
@@ -33,18 +29,12 @@ class ParseCache:
 
     def get(self, kind: str, raw: bytes) -> Any:
         """The stored result for these bytes, or `MISSING`."""
-        try:
-            with open(self._path(kind, raw), "rb") as handle:
-                return pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-            return _MISSING
+        return read_pickle(self._path(kind, raw))
 
     def put(self, kind: str, raw: bytes, value: Any) -> None:
-        write_atomic(self._path(kind, raw), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        write_pickle(self._path(kind, raw), value)
 
     def pack(self, kind: str, context: bytes) -> Pack:
         """A dict of many entries for this context, stored as a base and a small delta (packs)."""
         return Pack(self._path(kind, context), "1")
 
-
-MISSING = _MISSING

@@ -130,9 +130,6 @@ class ResultRows:
     _figures: dict[str, Figures] = field(default_factory=dict)
     _parse: Callable[[str], Figures] | None = None
 
-    def codes(self) -> list[str]:
-        return list(self.digests)
-
     def figures(self, school: str) -> Figures:
         found = self._figures.get(school)
         if found is None:

@@ -26,7 +26,7 @@ from .bundles import BundleCache, Entry, bundle_keys, code_version
 from .charts import render_charts
 from .embeds import render_embeds
 from .feeds import render_feed
-from .files import write_atomic
+from .files import write_pickle
 from .errors import BuildFailed, InputError
 from .export import open_data_files, school_rows
 from .indicators import Computed, compute_all
@@ -181,7 +181,7 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
         entries[keys[code]] = bundles.store(files, charts, rows.get(code, {}), docs)
     if entries != previous:  # the reused entries are the very objects loaded: cheap to compare
         bundles.save(entries)
-    write_atomic(work / BUNDLE_KEYS, pickle.dumps(sorted(entries)))
+    write_pickle(work / BUNDLE_KEYS, sorted(entries))
     config = child_config(dataset, docs, work / "site")
     copy_archive(dataset, data_dir, docs, config, bytecode)
     write_text(work / "mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
@@ -212,7 +212,7 @@ def keep_docs(work: Path) -> None:
     """After a finished build: hand its docs folder to the next build (BundleCache.keep_tree).
     The site is already in place: a cache that cannot take it only makes the next build slower."""
     try:
-        keys = pickle.loads((work / BUNDLE_KEYS).read_bytes())
+        keys = pickle.loads((work / BUNDLE_KEYS).read_bytes())  # ours, just written: an error is a bug
         BundleCache(cache_root() / "build").keep_tree(work / "docs", keys)
     except OSError as err:
         log.warning("папка сборки не сохранена в кэше (%s): следующая сборка возьмёт файлы школ из кэша по одному",

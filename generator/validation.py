@@ -198,9 +198,7 @@ def _results(data_dir: Path, known: set[str], listed: set[str], indicators: list
         if table is None:
             return empty
         rows = _checked_rows(table, known, listed, indicators, bounds, problems)
-        by_school: dict[str, shards.Figures] = {}
-        for r in rows:
-            by_school.setdefault(r.school, {})[(r.year, r.measure)] = r.value
+        by_school = _figures_by_school(rows)
         return ResultRows(frozenset(r.year for r in rows), dict.fromkeys(by_school), by_school)
     if not check_header(list(source.header), name, source.header_line, *RESULTS_COLUMNS, problems):
         return empty
@@ -214,8 +212,7 @@ def _results(data_dir: Path, known: set[str], listed: set[str], indicators: list
 
     def parse(school: str, into: Problems) -> shards.Figures:
         table = shards.shard_table(name, source, source.shards[school], into)
-        rows = _checked_rows(table, known, listed, indicators, bounds, into)
-        return {(r.year, r.measure): r.value for r in rows}
+        return _figures_by_school(_checked_rows(table, known, listed, indicators, bounds, into)).get(school, {})
 
     for school, shard in source.shards.items():
         key = f"{school in known} {shard.digest}"
@@ -233,6 +230,13 @@ def _results(data_dir: Path, known: set[str], listed: set[str], indicators: list
         cache.put("results-valid", context, valid)
     return ResultRows(frozenset(years), {school: shard.digest for school, shard in source.shards.items()}, figures,
                       lambda school: parse(school, Problems()))
+
+
+def _figures_by_school(rows) -> dict[str, shards.Figures]:
+    by_school: dict[str, shards.Figures] = {}
+    for r in rows:
+        by_school.setdefault(r.school, {})[(r.year, r.measure)] = r.value
+    return by_school
 
 
 def _checked_rows(table, known: set[str], listed: set[str], indicators: list[Indicator],
