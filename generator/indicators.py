@@ -7,7 +7,7 @@ from __future__ import annotations
 import pickle
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from decimal import Decimal
 from fractions import Fraction
 
@@ -77,16 +77,28 @@ def judge(exact: Fraction | None, change: Fraction | None, target: Target, year:
         return None, ACHIEVED if good else NOT_ACHIEVED
     if threshold is None:
         return None, NO_TARGET
-    goal = to_fraction(threshold)
+    goal = _goal(threshold)
     kind = rule.kind if rule is not None and rule.kind != "dynamics" else ("min" if better == "higher" else "max")
-    ok = {"min": exact >= goal, "max": exact <= goal, "equals": exact == goal}[kind]
+    # One comparison, not all three: this runs for every value of every school.
+    ok = exact >= goal if kind == "min" else exact <= goal if kind == "max" else exact == goal
     return threshold, ACHIEVED if ok else NOT_ACHIEVED
 
 
+@lru_cache(maxsize=1024)
+def _goal(threshold: Decimal) -> Fraction:
+    return to_fraction(threshold)
+
+
 def _exact(indicator: Indicator, numerator: Decimal | None, denominator: Decimal | None) -> Fraction | None:
+    return _exact_of(indicator.is_share, numerator, denominator)
+
+
+# Schools repeat the same pairs of figures many times over, and the value depends on them alone.
+@lru_cache(maxsize=65536)
+def _exact_of(is_share: bool, numerator: Decimal | None, denominator: Decimal | None) -> Fraction | None:
     if numerator is None:
         return None
-    if not indicator.is_share:
+    if not is_share:
         return to_fraction(numerator)
     if denominator is None or denominator == 0:
         return None
@@ -133,20 +145,72 @@ class SchoolPart:
     """What the whole-municipality computation needs of one school, and its values on demand."""
     pairs: dict[tuple[str, int], tuple[Number | None, Number | None]]  # (indicator, year) → figures
     signs: dict[tuple[str, int], int]  # (indicator, year) → sign of the exact change, where there is one
-    primary: list[IndicatorValue] | bytes  # its values before secondary suppression (bytes: pickled)
+    primary: list[IndicatorValue] | bytes  # its values before secondary suppression (bytes: pickled rows)
 
 
 Number = int | Decimal  # a figure; int where that is the same Decimal (cheap to store and load)
+# An IndicatorValue of a school as plain data for the cache: pickling Decimal and Fraction objects
+# costs six times as much as ints, and most cached values are never loaded again.
+# (year, indicator, numerator, denominator, exact, exact_change, target, status, suppressed,
+#  change_hidden); figures as `_compact`, exact values as (numerator, denominator) or None.
+Row = tuple
+
+# Results repeat a few hundred Decimal objects (numbers.parse_number): remember each one's compact
+# form by identity. Keyed by id, the entry holds the object, so the id is never reused meanwhile.
+_COMPACT: dict[int, tuple[Decimal, Number]] = {}
 
 
 def _compact(value: Decimal | None) -> Number | None:
-    return int(value) if value is not None and value.as_tuple().exponent == 0 else value
+    """`value` as an int where that is the same Decimal (not 75.0, not -0), else itself."""
+    if value is None:
+        return None
+    known = _COMPACT.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    sign, _, exponent = value.as_tuple()
+    compact = int(value) if exponent == 0 and not sign else value
+    if len(_COMPACT) >= 65536:
+        _COMPACT.clear()
+    _COMPACT[id(value)] = (value, compact)
+    return compact
+
+
+def _decimal(value: Number | None) -> Decimal | None:
+    return value if value is None or isinstance(value, Decimal) else Decimal(value)
+
+
+def _pair(value: Fraction | None) -> tuple[int, int] | None:
+    return None if value is None else (value.numerator, value.denominator)
+
+
+def _fraction(pair: tuple[int, int] | None) -> Fraction | None:
+    return None if pair is None else Fraction(*pair)
+
+
+def _from_row(school: str, row: Row) -> IndicatorValue:
+    year, indicator, numerator, denominator, exact, change, target, status, suppressed, change_hidden = row
+    return IndicatorValue(year, "school", school, indicator, _decimal(numerator), _decimal(denominator),
+                          _fraction(exact), _fraction(change), target, status, suppressed, change_hidden)
 
 
 def school_part(values: list[IndicatorValue]) -> SchoolPart:
-    return SchoolPart({(v.indicator, v.year): (_compact(v.numerator), _compact(v.denominator)) for v in values},
-                      {(v.indicator, v.year): (v.exact_change > 0) - (v.exact_change < 0)
-                       for v in values if v.exact_change is not None}, values)
+    pairs, signs = {}, {}
+    for v in values:
+        pairs[(v.indicator, v.year)] = (_compact(v.numerator), _compact(v.denominator))
+        if v.exact_change is not None:
+            n = v.exact_change.numerator
+            signs[(v.indicator, v.year)] = (n > 0) - (n < 0)
+    return SchoolPart(pairs, signs, values)
+
+
+def _stored(part: SchoolPart) -> SchoolPart:
+    """The part as the cache keeps it: its values as rows, pickled per school, so that loading the
+    cache unpickles none of them and a school's rows are unpickled only when asked for."""
+    if isinstance(part.primary, bytes):
+        return part
+    rows = tuple((v.year, v.indicator, *part.pairs[(v.indicator, v.year)], _pair(v.exact), _pair(v.exact_change),
+                  v.target, v.status, v.suppressed, v.change_hidden) for v in part.primary)
+    return replace(part, primary=pickle.dumps(rows, pickle.HIGHEST_PROTOCOL))
 
 
 def _total(values: list[Number]) -> Decimal:
@@ -207,8 +271,7 @@ class Computed:
                 part = school_part(
                     school_series(indicators, years, "school", code, dataset.results.figures(code), min_group))
             if digest is not None and cache is not None:
-                keep[digest] = part if isinstance(part.primary, bytes) else \
-                    replace(part, primary=pickle.dumps(part.primary, pickle.HIGHEST_PROTOCOL))
+                keep[digest] = _stored(part)
             parts[code] = part
         if pack is not None:
             pack.save(keep)
@@ -219,7 +282,7 @@ class Computed:
         found = self._schools.get(code)
         if found is None:
             primary = self.parts[code].primary
-            values = pickle.loads(primary) if isinstance(primary, bytes) else primary
+            values = [_from_row(code, row) for row in pickle.loads(primary)] if isinstance(primary, bytes) else primary
             flags = self.flags.get(code, {})
             found = self._schools[code] = [_flagged(v, flags.get((v.indicator, v.year))) for v in values] \
                 if flags else values
