@@ -5,9 +5,9 @@
     make bench
 
 For each N: `generator.synth` writes bench-output/data-N/; a fresh Python process builds it cold
-(empty cache bench-output/cache-N/), a second one repeats the phases before MkDocs cold (the
-machine's noise is ±20 % per run: the tables take the faster run of each phase, and MkDocs at the
-faster of the cold and the warm build, which give it the same pages), then the figures of one school
+(empty cache bench-output/cache-N/), two more repeat the phases before MkDocs cold (the machine's
+noise is ±20 % per run: the tables take the fastest run of each phase, and MkDocs at the faster of
+the cold and the warm build, which give it the same pages), then the figures of one school
 are changed and another fresh process rebuilds warm (same cache). A fresh process per build makes
 peak RSS per build.
 
@@ -331,11 +331,18 @@ def targets(results: dict[int, dict]) -> str:
     return "\n".join(lines)
 
 
+COLD_RUNS = 3  # runs of the phases before MkDocs, each from an empty cache; the tables take the fastest
+
+
+def cold_runs(entry: dict) -> list[dict]:
+    return [entry[mode] for mode in ["cold"] + [f"cold{k}" for k in range(2, COLD_RUNS + 1)] if mode in entry]
+
+
 def best_cold(entry: dict) -> dict:
-    """The cold build with each phase before MkDocs at the faster of its two runs, and MkDocs at
-    the faster of the cold and the warm build (both give MkDocs the same pages)."""
+    """The cold build with each phase before MkDocs at the fastest of its runs, and MkDocs at the
+    faster of the cold and the warm build (both give MkDocs the same pages)."""
     cold = json.loads(json.dumps(entry["cold"]))
-    runs = [entry["cold"]] + ([entry["cold2"]] if "cold2" in entry else [])
+    runs = cold_runs(entry)
     for phase in PHASES[:-1]:
         cold["seconds"][phase] = min(run["seconds"][phase] for run in runs)
     cold["before_mkdocs_seconds"] = min(run["before_mkdocs_seconds"] for run in runs)
@@ -350,11 +357,11 @@ def report(results: dict[int, dict], args, changes: dict[int, str]) -> str:
     results = {n: {**entry, "cold": best_cold(entry)} for n, entry in results.items()}
     parts = [f"### Benchmark: {args.years} years, {args.indicators} indicators, seed {args.seed}", "",
              f"Machine: {machine()}.", "",
-             "Cold: each phase before MkDocs at the faster of two cold runs (empty cache each time), MkDocs "
+             f"Cold: each phase before MkDocs at the fastest of {COLD_RUNS} cold runs (empty cache each time), MkDocs "
              "at the faster of the cold and the warm build, which give it the same pages.", ""]
     for n in sorted(results):
         parts += [phase_table(n, results[n]["cold"], results[n].get("warm")), ""]
-        runs = [raw[n][mode] for mode in ("cold", "cold2") if mode in raw[n]]
+        runs = cold_runs(raw[n])
         parts += ["Runs: before MkDocs, cold " + " s, ".join(f"{run['before_mkdocs_seconds']:.1f}" for run in runs)
                   + f" s; MkDocs cold {raw[n]['cold']['seconds']['mkdocs']:.1f} s"
                   + (f", warm {raw[n]['warm']['seconds']['mkdocs']:.1f} s." if "warm" in raw[n] else "."), ""]
@@ -416,10 +423,11 @@ def main(argv: list[str] | None = None) -> int:
         for stale in out.glob(f"result-{n}-*.json"):
             stale.unlink()
         results[n] = {"cold": run_child(args, n, data, "cold")}
-        # The phases before MkDocs once more, cold again (the machine's noise is ±20 % per run);
-        # this repeat also leaves the cache the warm build starts from.
-        shutil.rmtree(out / f"cache-{n}", ignore_errors=True)
-        results[n]["cold2"] = run_child(args, n, data, "cold2", mkdocs=False)
+        # The phases before MkDocs again, cold each time (the machine's noise is ±20 % per run);
+        # the last repeat also leaves the cache the warm build starts from.
+        for k in range(2, COLD_RUNS + 1):
+            shutil.rmtree(out / f"cache-{n}", ignore_errors=True)
+            results[n][f"cold{k}"] = run_child(args, n, data, f"cold{k}", mkdocs=False)
         if not args.no_warm:
             changes[n] = change_one_school(data, out / f"data-{n}-changed")
             (out / f"change-{n}.txt").write_text(changes[n], encoding="utf-8")
