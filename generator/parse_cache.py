@@ -22,9 +22,11 @@ class ParseCache:
 
     def __init__(self, root: Path, version: bytes):
         self.root, self.version = root, version
+        self.used: set[str] = set()  # "<2 hex>/<file>" this build read or wrote (cache_sweep)
 
     def _path(self, kind: str, raw: bytes) -> Path:
         digest = hashlib.sha256(self.version + b"\0" + kind.encode() + b"\0" + raw).hexdigest()
+        self.used.add(f"{digest[:2]}/{digest}.pickle")
         return self.root / digest[:2] / f"{digest}.pickle"
 
     def get(self, kind: str, raw: bytes) -> Any:
@@ -36,5 +38,7 @@ class ParseCache:
 
     def pack(self, kind: str, context: bytes) -> Pack:
         """A dict of many entries for this context, stored as a base and a small delta (packs)."""
-        return Pack(self._path(kind, context), "1")
+        pack = Pack(self._path(kind, context), "1")
+        self.used.add(f"{pack.delta_path.parent.name}/{pack.delta_path.name}")
+        return pack
 

@@ -23,10 +23,11 @@ from pathlib import Path
 import yaml
 
 from .bundles import BundleCache, Entry, bundle_keys, code_version
+from .cache_sweep import Usage, digests, sweep
 from .charts import render_charts
 from .embeds import render_embeds
 from .feeds import render_feed
-from .files import write_pickle
+from .files import read_pickle, write_pickle
 from .errors import BuildFailed, InputError
 from .export import open_data_files, school_rows
 from .indicators import Computed, compute_all
@@ -118,13 +119,13 @@ def generate(data_dir: Path, work: Path, steps: Steps) -> tuple[object, dict, in
         gc.enable()
     gc.freeze()
     try:
-        return _generate(data_dir, work, steps, result, values, programme, version)
+        return _generate(data_dir, work, steps, result, values, programme, version, parsed.used)
     finally:
         gc.unfreeze()
 
 
 def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed, programme,
-              version: bytes) -> tuple[object, dict, int]:
+              version: bytes, parsed: set[str]) -> tuple[object, dict, int]:
     dataset = result.dataset
     for warning in result.warnings:
         log.warning("предупреждение: %s", warning)
@@ -182,6 +183,10 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
     if entries != previous:  # the reused entries are the very objects loaded: cheap to compare
         bundles.save(entries)
     write_pickle(work / BUNDLE_KEYS, sorted(entries))
+    school_charts = (digest for entry in entries.values() for _, digest in entry.charts)
+    write_pickle(work / USAGE, Usage(blobs=digests(digest for entry in entries.values() for _, digest in entry.files),
+                                     charts=digests([*stats.digests.values(), *school_charts]),
+                                     parse=set(parsed), jinja={bytecode.name}))
     config = child_config(dataset, docs, work / "site")
     copy_archive(dataset, data_dir, docs, config, bytecode)
     write_text(work / "mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
@@ -206,6 +211,7 @@ def copy_archive(dataset, data_dir: Path, docs: Path, config: dict, bytecode: Pa
 
 
 BUNDLE_KEYS = "bundle-keys.pickle"  # in the work folder: the bundles whose files docs/ holds
+USAGE = "cache-usage.pickle"  # in the work folder: the cached files this build used
 
 
 def keep_docs(work: Path) -> None:
@@ -217,6 +223,21 @@ def keep_docs(work: Path) -> None:
     except OSError as err:
         log.warning("папка сборки не сохранена в кэше (%s): следующая сборка возьмёт файлы школ из кэша по одному",
                     err)
+
+
+def tidy_cache(work: Path, started: float) -> None:
+    """After a finished build: delete the cached files that no recent build used (cache_sweep).
+    `started`: the build's start (time.time()). A failure only leaves the cache larger."""
+    usage = read_pickle(work / USAGE)
+    if not isinstance(usage, Usage):
+        return
+    try:
+        files, size = sweep(cache_root(), usage, started)
+    except OSError as err:
+        log.warning("кэш сборки не очищен от старых файлов (%s)", err)
+        return
+    if files:
+        log.info("кэш сборки: удалено файлов, не нужных последним сборкам: %d (%.1f МБ)", files, size / 1e6)
 
 
 def run_mkdocs(config: Path, as_of: date | None = None) -> None:
@@ -285,7 +306,7 @@ def swap_into_place(new: Path, out: Path) -> None:
 
 def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bool = True) -> Summary:
     """Build into a temporary folder next to `out`; `out` changes only when everything succeeded."""
-    started = time.monotonic()
+    started, wall = time.monotonic(), time.time()
     steps = Steps(5 if with_mkdocs else 4, progress)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -298,6 +319,7 @@ def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bo
             steps("MkDocs: сайт собран (--strict, без предупреждений)")
             swap_into_place(work / "site", out)
             keep_docs(work)
+            tidy_cache(work, wall)
         else:
             swap_into_place(work / "docs", out)
     finally:
