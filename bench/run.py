@@ -7,7 +7,8 @@
 For each N: `generator.synth` writes bench-output/data-N/; a fresh Python process builds it cold
 (empty cache bench-output/cache-N/), two more repeat the phases before MkDocs cold (the machine's
 noise is ±20 % per run: the tables take the fastest run of each phase, and MkDocs at the faster of
-the cold and the warm build, which give it the same pages), then the figures of one school
+the cold and the warm build, which give it the same pages; the cold runs alternate between the
+sizes, so that slow and fast spells of the machine fall on every size), then the figures of one school
 are changed and another fresh process rebuilds warm (same cache). A fresh process per build makes
 peak RSS per build.
 
@@ -419,22 +420,32 @@ def main(argv: list[str] | None = None) -> int:
         if data.exists():
             shutil.rmtree(data)
         synth.write(synth.generate(n, args.years, args.indicators, args.seed), data)
-        shutil.rmtree(out / f"cache-{n}", ignore_errors=True)  # cold means cold
         for stale in out.glob(f"result-{n}-*.json"):
             stale.unlink()
-        results[n] = {"cold": run_child(args, n, data, "cold")}
-        # The phases before MkDocs again, cold each time (the machine's noise is ±20 % per run);
-        # the last repeat also leaves the cache the warm build starts from.
-        for k in range(2, COLD_RUNS + 1):
-            shutil.rmtree(out / f"cache-{n}", ignore_errors=True)
-            results[n][f"cold{k}"] = run_child(args, n, data, f"cold{k}", mkdocs=False)
-        if not args.no_warm:
-            changes[n] = change_one_school(data, out / f"data-{n}-changed")
+        results[n] = {}
+
+    def save() -> None:
+        done = {n: r for n, r in results.items() if "cold" in r}
+        (out / "results.json").write_text(json.dumps({str(k): v for k, v in done.items()}, indent=1),
+                                          encoding="utf-8")
+        (out / "results.md").write_text(report(done, args, changes), encoding="utf-8")
+
+    # The cold runs alternate between the sizes (100, 1000, 5000, 100, 1000, 5000, …): this machine
+    # has slow and fast spells minutes long, and the ratios compare sizes, so each size gets runs in
+    # the same spells. The first round includes MkDocs; the others repeat the phases before it (the
+    # last one also leaves the cache the warm build starts from).
+    for k in range(1, COLD_RUNS + 1):
+        for n in args.sizes:
+            shutil.rmtree(out / f"cache-{n}", ignore_errors=True)  # cold means cold
+            mode = "cold" if k == 1 else f"cold{k}"
+            results[n][mode] = run_child(args, n, out / f"data-{n}", mode, mkdocs=k == 1)
+            save()
+    if not args.no_warm:
+        for n in args.sizes:
+            changes[n] = change_one_school(out / f"data-{n}", out / f"data-{n}-changed")
             (out / f"change-{n}.txt").write_text(changes[n], encoding="utf-8")
             results[n]["warm"] = run_child(args, n, out / f"data-{n}-changed", "warm")
-        (out / "results.json").write_text(json.dumps({str(k): v for k, v in results.items()}, indent=1),
-                                          encoding="utf-8")
-        (out / "results.md").write_text(report(results, args, changes), encoding="utf-8")
+            save()
     text = report(results, args, changes)
     print(text)
     print(f"(также в {out / 'results.md'})", file=sys.stderr)
