@@ -291,3 +291,17 @@ def test_group_hidden_when_no_member_can_cover(make_data):
     # 'all' = s1 (hidden, 3) + s3 (50): s3 must be hidden too, then 'all' covers 53 pupils.
     assert v[(2023, "school", "s3", "pass")].secondary
     assert every.value == Decimal("22.6")  # 12 / 53 = 22.64 %
+
+
+def test_school_parts_keep_the_text_of_their_figures():
+    """Parts share equal whole-number pairs between schools, but 75.0 is not 75: the totals that
+    publish these figures must keep what the data said."""
+    from generator.indicators import IndicatorValue, school_part
+
+    def value(numerator: str, denominator: str) -> IndicatorValue:
+        return IndicatorValue(2024, "school", "s", "pass", Decimal(numerator), Decimal(denominator),
+                              None, None, None, "no_target")
+    whole = school_part([value("75", "100")]).pairs[("pass", 2024)]
+    written = school_part([value("75.0", "100")]).pairs[("pass", 2024)]
+    assert repr(whole) == "(75, 100)"
+    assert repr(written) == "(Decimal('75.0'), 100)"
