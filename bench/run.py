@@ -8,7 +8,8 @@ For each N: `generator.synth` writes bench-output/data-N/; a fresh Python proces
 (empty cache bench-output/cache-N/), two more repeat the phases before MkDocs cold (the machine's
 noise is ±20 % per run: the tables take the fastest run of each phase, and MkDocs at the faster of
 the cold and the warm build, which give it the same pages; the cold runs alternate between the
-sizes, so that slow and fast spells of the machine fall on every size), then the figures of one school
+sizes, so that slow and fast spells of the machine fall on every size), then, right after the last
+cold run of a size, the figures of one school
 are changed and another fresh process rebuilds warm (same cache). A fresh process per build makes
 peak RSS per build.
 
@@ -432,20 +433,20 @@ def main(argv: list[str] | None = None) -> int:
 
     # The cold runs alternate between the sizes (100, 1000, 5000, 100, 1000, 5000, …): this machine
     # has slow and fast spells minutes long, and the ratios compare sizes, so each size gets runs in
-    # the same spells. The first round includes MkDocs; the others repeat the phases before it (the
-    # last one also leaves the cache the warm build starts from).
+    # the same spells. The first round includes MkDocs; the others repeat the phases before it. In
+    # the last round each size's warm build follows its cold run at once (same spell again: the
+    # warm target compares the two), starting from the cache that run left.
     for k in range(1, COLD_RUNS + 1):
         for n in args.sizes:
             shutil.rmtree(out / f"cache-{n}", ignore_errors=True)  # cold means cold
             mode = "cold" if k == 1 else f"cold{k}"
             results[n][mode] = run_child(args, n, out / f"data-{n}", mode, mkdocs=k == 1)
             save()
-    if not args.no_warm:
-        for n in args.sizes:
-            changes[n] = change_one_school(out / f"data-{n}", out / f"data-{n}-changed")
-            (out / f"change-{n}.txt").write_text(changes[n], encoding="utf-8")
-            results[n]["warm"] = run_child(args, n, out / f"data-{n}-changed", "warm")
-            save()
+            if k == COLD_RUNS and not args.no_warm:
+                changes[n] = change_one_school(out / f"data-{n}", out / f"data-{n}-changed")
+                (out / f"change-{n}.txt").write_text(changes[n], encoding="utf-8")
+                results[n]["warm"] = run_child(args, n, out / f"data-{n}-changed", "warm")
+                save()
     text = report(results, args, changes)
     print(text)
     print(f"(также в {out / 'results.md'})", file=sys.stderr)
