@@ -8,26 +8,16 @@ import time
 from pathlib import Path
 
 from conftest import DATA
-from generator import cache_sweep, pages, site_build
+from test_bundles import build
+from generator import cache_sweep, site_build
 from generator.cache_sweep import Usage
 
 
 def finish(data: Path, out: Path, cache: Path, monkeypatch, started: float | None = None) -> tuple[set[str], int]:
     """A build as build_site finishes it, without MkDocs: (the schools whose files were rendered,
     the number of charts drawn)."""
-    monkeypatch.setenv("SHNOR_CACHE_DIR", str(cache))
-    rendered: set[str] = set()
-    original = pages.SiteData.bundle
-
-    def recording(self, code):
-        rendered.add(code)
-        return original(self, code)
-
-    monkeypatch.setattr(pages.SiteData, "bundle", recording)
     begun = time.time()
-    _, counts, _ = site_build.generate(data, out, site_build.Steps(4, enabled=False))
-    monkeypatch.setattr(pages.SiteData, "bundle", original)
-    site_build.keep_docs(out)
+    counts, rendered, _ = build(data, out, cache, monkeypatch)
     site_build.tidy_cache(out, begun if started is None else started)
     shutil.rmtree(out)
     return rendered, counts["rendered"]
