@@ -108,6 +108,13 @@ def _hex_name(suffix: str):
     return name_of
 
 
+def _folders(parent: Path) -> list[os.DirEntry]:
+    try:
+        return [entry for entry in os.scandir(parent) if entry.is_dir(follow_symlinks=False)]
+    except FileNotFoundError:
+        return []
+
+
 def sweep(root: Path, usage: Usage, started: float) -> tuple[int, int]:
     """Record `usage` (this build's) and delete what no recent build used: (files, bytes) deleted.
     `started`: when this build started (time.time()); younger files are kept."""
@@ -122,21 +129,11 @@ def sweep(root: Path, usage: Usage, started: float) -> tuple[int, int]:
         count, size = count + result[0], size + result[1]
 
     add(_sweep_files(root / "charts", keep.charts, _hex_name(".svg"), started))
-    for store, names in ((root / "build" / "blobs", None), (root / "parse", keep.parse)):
-        try:
-            shards = [entry for entry in os.scandir(store) if entry.is_dir(follow_symlinks=False)]
-        except FileNotFoundError:
-            continue
-        for shard in shards:
-            if names is None:
-                add(_sweep_files(Path(shard.path), keep.blobs, _hex_name(""), started))
-            else:
-                add(_sweep_files(Path(shard.path), names, lambda name, s=shard.name: f"{s}/{name}", started))
-    try:
-        versions = [entry for entry in os.scandir(root / "jinja") if entry.is_dir(follow_symlinks=False)]
-    except FileNotFoundError:
-        versions = []
-    for version in versions:
+    for shard in _folders(root / "build" / "blobs"):
+        add(_sweep_files(Path(shard.path), keep.blobs, _hex_name(""), started))
+    for shard in _folders(root / "parse"):
+        add(_sweep_files(Path(shard.path), keep.parse, lambda name, s=shard.name: f"{s}/{name}", started))
+    for version in _folders(root / "jinja"):
         if version.name not in keep.jinja and _old(version, started):
             shutil.rmtree(version.path, ignore_errors=True)
     return count, size

@@ -102,10 +102,6 @@ def _goal(threshold: Decimal) -> Fraction:
     return to_fraction(threshold)
 
 
-def _exact(indicator: Indicator, numerator: Decimal | None, denominator: Decimal | None) -> Fraction | None:
-    return _exact_of(indicator.is_share, numerator, denominator)
-
-
 # Schools repeat the same pairs of figures many times over, and the value depends on them alone.
 @lru_cache(maxsize=65536)
 def _exact_of(is_share: bool, numerator: Decimal | None, denominator: Decimal | None) -> Fraction | None:
@@ -127,7 +123,7 @@ def _series(indicator: Indicator, years: tuple[int, ...], scope: str, school: st
         if year not in figures_by_year:
             continue
         numerator, denominator = figures_by_year[year]
-        exact = _exact(indicator, numerator, denominator)
+        exact = _exact_of(indicator.is_share, numerator, denominator)
         last = previous if previous is not None and previous.year == year - 1 else None
         change = exact - last.exact if exact is not None and last is not None and last.exact is not None else None
         target, status = judge(exact, change, indicator.target, year, indicator.better)
