@@ -5,13 +5,13 @@
     make bench
 
 For each N: `generator.synth` writes bench-output/data-N/; a fresh Python process builds it cold
-(empty cache bench-output/cache-N/), two more repeat the phases before MkDocs cold (the machine's
-noise is ±20 % per run: the tables take the fastest run of each phase, and MkDocs at the faster of
-the cold and the warm build, which give it the same pages; the cold runs alternate between the
-sizes, so that slow and fast spells of the machine fall on every size), then, right after the last
-cold run of a size, the figures of one school
-are changed and another fresh process rebuilds warm (same cache). A fresh process per build makes
-peak RSS per build.
+(an empty cache of its own), COLD_RUNS times in all, the first MKDOCS_RUNS of them with MkDocs;
+the cold runs alternate between the sizes, so that slow and fast spells of the machine fall on
+every size. Right after the last cold run of a size, WARM_RUNS warm rebuilds follow (the same
+cache), each after the figures of one more school changed, the first with MkDocs. The tables take
+each phase at the fastest of its runs: the machine's noise is ±20 % per run, more than the
+targets' margins. A fresh process per build makes peak RSS per build. Nothing is deleted between
+timed builds (see Scratch: on this machine a deletion slows file creation for a minute or more).
 
 The real pipeline is run — `generator.site_build.generate` then `run_mkdocs` — with the phase
 functions it imports wrapped in timers, so the benchmark follows whatever generate() does:
@@ -154,9 +154,7 @@ def child(data: Path, work: Path, cache: Path, label: str, mkdocs: bool = True) 
     timer.wrap(site_build, "render_charts", "charts", charts_done)
     timer.wrap(site_build, "render", "pages", rendered)  # counted in pages anyway; kept for the page count
 
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
+    work.mkdir(parents=True)  # a folder of its own (Scratch): nothing is deleted before a timed build
     steps = site_build.Steps(4, enabled=False)
     import_seconds = time.perf_counter() - started_all
     started = time.perf_counter()
@@ -210,8 +208,10 @@ def child(data: Path, work: Path, cache: Path, label: str, mkdocs: bool = True) 
 
 # --------------------------------------------------------------------------- orchestration (parent)
 
-def change_one_school(src: Path, dst: Path) -> str:
-    """Copy the data and change one figure of one school (the first school with a share reported)."""
+def change_one_school(src: Path, dst: Path, nth: int = 0) -> str:
+    """Copy the data and change one figure of one school: the nth school (in file order) with a
+    share of at least 10 pupils in the latest year. Applied to its own output with nth = 0, 1, 2,
+    each copy differs from the one before in one school."""
     if dst.exists():
         shutil.rmtree(dst)
     shutil.copytree(src, dst)
@@ -220,11 +220,15 @@ def change_one_school(src: Path, dst: Path) -> str:
     header, body = rows[0], rows[1:]
     year = max(int(r[0]) for r in body)
     by_key = {(r[0], r[1], r[2]): i for i, r in enumerate(body)}
+    seen: list[str] = []
     for i, (y, school, measure, value) in enumerate(body):
-        if int(y) != year or not school or not measure.endswith("_passed") or value == "":
+        if int(y) != year or not school or school in seen or not measure.endswith("_passed") or value == "":
             continue
         total = body[by_key.get((y, school, measure[: -len("_passed")] + "_total"), i)][3]
-        if total and int(total) >= 10:
+        if not total or int(total) < 10:
+            continue
+        seen.append(school)
+        if len(seen) > nth:
             body[i][3] = str(int(value) - 1 if int(value) > 0 else 1)
             buffer = io.StringIO()
             csv.writer(buffer, lineterminator="\n").writerows([header] + body)
@@ -233,11 +237,70 @@ def change_one_school(src: Path, dst: Path) -> str:
     raise SystemExit("не нашлось школы, у которой можно изменить цифру")
 
 
-def run_child(args, n: int, data: Path, mode: str, mkdocs: bool = True) -> dict:
+class Scratch:
+    """The timed builds' folders, deleted so that no deletion slows a timed build.
+
+    This machine's root file system is ext4 without a journal. Allocating an inode there skips
+    the inodes freed in the last minute (six, while their inode table block is still dirty), at
+    one buffer-cache lookup per skipped inode (perf: `recently_deleted` in `__ext4_new_inode`,
+    56 % of the samples). Right after a build's 100,000 files were deleted, creating a file took
+    300–800 µs instead of 40 µs, and a cold build creates 50,000 at 5,000 schools, MkDocs as
+    many again. So every timed build gets folders of its own under `runs/`; a folder no longer
+    needed is moved (not deleted) to `runs/trash/`, and the trash is deleted only before the first
+    and after the last timed build, or when the disk runs short, each time followed by a sync and
+    a wait of SETTLE seconds before the next timed build.
+    """
+
+    SETTLE = 61.0  # ext4's RECENTCY_MIN is 60 s; after a sync no inode table block is dirty
+    MARK = ".last-deletion"  # wall-clock time of the last deletion, for the next `make bench`
+
+    def __init__(self, out: Path):
+        self.out, self.root = out, out / "runs"
+        self.trash = self.root / "trash"
+
+    def folder(self, name: str) -> Path:
+        return self.root / name
+
+    def discard(self, *folders: Path) -> None:
+        self.trash.mkdir(parents=True, exist_ok=True)
+        for folder in folders:
+            if folder.exists():
+                os.rename(folder, self.trash / f"{folder.name}-{time.monotonic_ns()}")
+
+    def delete(self, everything: bool = False) -> None:
+        target = self.root if everything else self.trash
+        if target.exists():
+            print(f"удаление {target} …", file=sys.stderr, flush=True)
+            shutil.rmtree(target)
+            os.sync()
+            (self.out / self.MARK).write_text(f"{time.time()}\n", encoding="utf-8")
+
+    def settle(self) -> None:
+        """Wait until SETTLE seconds have passed since the last deletion (of this or an earlier run)."""
+        try:
+            last = float((self.out / self.MARK).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        wait = last + self.SETTLE - time.time()
+        if wait > 0:
+            print(f"пауза {wait:.0f} с после удаления файлов (ext4 без журнала, см. Scratch)", file=sys.stderr,
+                  flush=True)
+            time.sleep(wait)
+
+    def make_room(self, n: int) -> None:
+        """Before a timed build of n schools: empty the trash if the disk could run short."""
+        need = 100e6 + 0.8e6 * n  # a cold build with MkDocs leaves about 0.35 MB per school
+        if shutil.disk_usage(self.out).free < 2 * need:
+            self.delete()
+        self.settle()
+
+
+def run_child(args, scratch: Scratch, n: int, data: Path, mode: str, cache: Path, mkdocs: bool = True) -> dict:
     out = Path(args.out).resolve()
     result_file = out / f"result-{n}-{mode}.json"
+    scratch.make_room(n)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--data", str(data),
-           "--work", str(out / f"work-{n}-{mode}"), "--cache", str(out / f"cache-{n}"),
+           "--work", str(scratch.folder(f"work-{n}-{mode}")), "--cache", str(cache),
            "--label", f"N={n} {mode}", "--result", str(result_file)] + ([] if mkdocs else ["--no-mkdocs"])
     subprocess.run(cmd, check=True, cwd=REPO)
     return json.loads(result_file.read_text(encoding="utf-8"))
@@ -333,42 +396,69 @@ def targets(results: dict[int, dict]) -> str:
     return "\n".join(lines)
 
 
-COLD_RUNS = 3  # runs of the phases before MkDocs, each from an empty cache; the tables take the fastest
+COLD_RUNS = 5  # runs of the phases before MkDocs, each from an empty cache; the tables take the fastest
+MKDOCS_RUNS = 2  # of them, the first ones also build with MkDocs (so does the first warm run)
+WARM_RUNS = 3  # warm rebuilds, each after one more school's figures changed; the tables take the fastest
 
 
-def cold_runs(entry: dict) -> list[dict]:
-    return [entry[mode] for mode in ["cold"] + [f"cold{k}" for k in range(2, COLD_RUNS + 1)] if mode in entry]
+def runs_of(entry: dict, kind: str, count: int) -> list[dict]:
+    return [entry[mode] for mode in [kind] + [f"{kind}{k}" for k in range(2, count + 1)] if mode in entry]
 
 
-def best_cold(entry: dict) -> dict:
-    """The cold build with each phase before MkDocs at the fastest of its runs, and MkDocs at the
-    faster of the cold and the warm build (both give MkDocs the same pages)."""
-    cold = json.loads(json.dumps(entry["cold"]))
-    runs = cold_runs(entry)
+def fastest(runs: list[dict]) -> dict:
+    """The first run, with each phase before MkDocs at the fastest of `runs` and MkDocs at the
+    fastest of those that built with it (every MkDocs build of a size gets the same pages, but
+    for one school's figures)."""
+    best = json.loads(json.dumps(runs[0]))
     for phase in PHASES[:-1]:
-        cold["seconds"][phase] = min(run["seconds"][phase] for run in runs)
-    cold["before_mkdocs_seconds"] = min(run["before_mkdocs_seconds"] for run in runs)
-    if "warm" in entry:
-        cold["seconds"]["mkdocs"] = min(cold["seconds"]["mkdocs"], entry["warm"]["seconds"]["mkdocs"])
-    cold["total_seconds"] = cold["before_mkdocs_seconds"] + cold["seconds"]["mkdocs"]
-    return cold
+        best["seconds"][phase] = min(run["seconds"][phase] for run in runs)
+    best["before_mkdocs_seconds"] = min(run["before_mkdocs_seconds"] for run in runs)
+    return best
 
 
-def report(results: dict[int, dict], args, changes: dict[int, str]) -> str:
+def with_mkdocs(run: dict) -> bool:
+    return "total_seconds" in run
+
+
+def best_runs(entry: dict) -> dict:
+    """{"cold": …, "warm": …}: the fastest cold and warm build (see fastest); MkDocs at the fastest
+    of all the size's builds with MkDocs, cold and warm alike."""
+    out = dict(entry)
+    built = [run for run in entry.values() if isinstance(run, dict) and with_mkdocs(run)]
+    for kind, count in (("cold", COLD_RUNS), ("warm", WARM_RUNS)):
+        runs = runs_of(entry, kind, count)
+        if not runs:
+            continue
+        best = fastest(runs)
+        if kind == "cold" and built:
+            best["seconds"]["mkdocs"] = min(run["seconds"]["mkdocs"] for run in built)
+        if with_mkdocs(best):
+            best["total_seconds"] = best["before_mkdocs_seconds"] + best["seconds"]["mkdocs"]
+        out[kind] = best
+    return out
+
+
+def report(results: dict[int, dict], args, changes: dict[int, list[str]]) -> str:
     raw = results
-    results = {n: {**entry, "cold": best_cold(entry)} for n, entry in results.items()}
+    results = {n: best_runs(entry) for n, entry in results.items()}
     parts = [f"### Benchmark: {args.years} years, {args.indicators} indicators, seed {args.seed}", "",
              f"Machine: {machine()}.", "",
-             f"Cold: each phase before MkDocs at the fastest of {COLD_RUNS} cold runs (empty cache each time), MkDocs "
-             "at the faster of the cold and the warm build, which give it the same pages.", ""]
+             f"Cold: each phase before MkDocs at the fastest of {COLD_RUNS} cold runs (empty cache each time); "
+             f"warm: at the fastest of {WARM_RUNS} warm runs (each after one more school's figures changed); "
+             f"MkDocs at the fastest of the {MKDOCS_RUNS} cold builds and the first warm build with it, which give "
+             "it the same pages but for one school's figures.", ""]
     for n in sorted(results):
         parts += [phase_table(n, results[n]["cold"], results[n].get("warm")), ""]
-        runs = cold_runs(raw[n])
-        parts += ["Runs: before MkDocs, cold " + " s, ".join(f"{run['before_mkdocs_seconds']:.1f}" for run in runs)
-                  + f" s; MkDocs cold {raw[n]['cold']['seconds']['mkdocs']:.1f} s"
-                  + (f", warm {raw[n]['warm']['seconds']['mkdocs']:.1f} s." if "warm" in raw[n] else "."), ""]
+        cold, warm = runs_of(raw[n], "cold", COLD_RUNS), runs_of(raw[n], "warm", WARM_RUNS)
+        built = [run for run in cold + warm if with_mkdocs(run)]
+        parts += ["Runs, before MkDocs (validate / indicators / pages / charts): "
+                  + "; ".join(f"{run['label']} {run['before_mkdocs_seconds']:.2f} s ("
+                              + " / ".join(f"{run['seconds'][p]:.2f}" for p in PHASES[:-1]) + ")"
+                              for run in cold + warm)
+                  + ". MkDocs: " + ", ".join(f"{run['label']} {run['seconds']['mkdocs']:.1f} s" for run in built)
+                  + ".", ""]
         if n in changes:
-            parts += [f"Warm rebuild after changing {changes[n]}.", ""]
+            parts += ["Warm rebuilds after changing, one more each time: " + "; ".join(changes[n]) + ".", ""]
     parts += ["#### Targets", "", targets(results), ""]
     return "\n".join(parts)
 
@@ -396,7 +486,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         result = child(Path(args.data), Path(args.work), Path(args.cache), args.label, not args.no_mkdocs)
         Path(args.result).write_text(json.dumps(result, indent=1), encoding="utf-8")
-        shutil.rmtree(args.work, ignore_errors=True)
         return 0
 
     from generator import synth
@@ -404,17 +493,19 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     results: dict[int, dict] = {}
-    changes: dict[int, str] = {}
+    changes: dict[int, list[str]] = {}
     if args.report:  # tables from the builds that have finished (e.g. while N=5000 is still running)
         for path in sorted(out.glob("result-*-*.json")):
             _, n, mode = path.stem.split("-")
             results.setdefault(int(n), {})[mode] = json.loads(path.read_text(encoding="utf-8"))
             change = out / f"change-{n}.txt"
             if change.exists():
-                changes[int(n)] = change.read_text(encoding="utf-8")
+                changes[int(n)] = change.read_text(encoding="utf-8").splitlines()
         results = {n: r for n, r in results.items() if "cold" in r}
         print(report(results, args, changes))
         return 0
+    scratch = Scratch(out)
+    scratch.delete(everything=True)  # an earlier `make bench`'s folders (the wait overlaps the data's writing)
     for n in args.sizes:
         data = out / f"data-{n}"
         print(f"N={n}: синтетические данные → {data}", file=sys.stderr, flush=True)
@@ -433,20 +524,30 @@ def main(argv: list[str] | None = None) -> int:
 
     # The cold runs alternate between the sizes (100, 1000, 5000, 100, 1000, 5000, …): this machine
     # has slow and fast spells minutes long, and the ratios compare sizes, so each size gets runs in
-    # the same spells. The first round includes MkDocs; the others repeat the phases before it. In
-    # the last round each size's warm build follows its cold run at once (same spell again: the
-    # warm target compares the two), starting from the cache that run left.
+    # the same spells. The first MKDOCS_RUNS rounds include MkDocs; the others repeat the phases
+    # before it. In the last round each size's warm builds follow its cold run at once (same spell
+    # again: the warm target compares the two), starting from the cache that run left; each warm
+    # build changes one more school, so each has exactly one school to redo.
     for k in range(1, COLD_RUNS + 1):
         for n in args.sizes:
-            shutil.rmtree(out / f"cache-{n}", ignore_errors=True)  # cold means cold
             mode = "cold" if k == 1 else f"cold{k}"
-            results[n][mode] = run_child(args, n, out / f"data-{n}", mode, mkdocs=k == 1)
+            cache = scratch.folder(f"cache-{n}-{mode}")  # cold means an empty cache of its own
+            results[n][mode] = run_child(args, scratch, n, out / f"data-{n}", mode, cache, mkdocs=k <= MKDOCS_RUNS)
             save()
+            used = [scratch.folder(f"work-{n}-{mode}"), cache]
             if k == COLD_RUNS and not args.no_warm:
-                changes[n] = change_one_school(out / f"data-{n}", out / f"data-{n}-changed")
-                (out / f"change-{n}.txt").write_text(changes[n], encoding="utf-8")
-                results[n]["warm"] = run_child(args, n, out / f"data-{n}-changed", "warm")
-                save()
+                data, changes[n] = out / f"data-{n}", []
+                for w in range(1, WARM_RUNS + 1):
+                    warm = "warm" if w == 1 else f"warm{w}"
+                    changed = out / f"data-{n}-{warm}"
+                    changes[n].append(change_one_school(data, changed, nth=w - 1))
+                    (out / f"change-{n}.txt").write_text("\n".join(changes[n]) + "\n", encoding="utf-8")
+                    results[n][warm] = run_child(args, scratch, n, changed, warm, cache, mkdocs=w == 1)
+                    save()
+                    used.append(scratch.folder(f"work-{n}-{warm}"))
+                    data = changed
+            scratch.discard(*used)
+    scratch.delete(everything=True)
     text = report(results, args, changes)
     print(text)
     print(f"(также в {out / 'results.md'})", file=sys.stderr)
