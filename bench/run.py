@@ -248,7 +248,8 @@ class Scratch:
     many again. So every timed build gets folders of its own under `runs/`; a folder no longer
     needed is moved (not deleted) to `runs/trash/`, and the trash is deleted only before the first
     and after the last timed build, or when the disk runs short, each time followed by a sync and
-    a wait of SETTLE seconds before the next timed build.
+    a wait of SETTLE seconds before the next timed build (before the first one always: other
+    programs may have just deleted files).
     """
 
     SETTLE = 61.0  # ext4's RECENTCY_MIN is 60 s; after a sync no inode table block is dirty
@@ -268,10 +269,13 @@ class Scratch:
                 os.rename(folder, self.trash / f"{folder.name}-{time.monotonic_ns()}")
 
     def delete(self, everything: bool = False) -> None:
+        """Delete the trash (or every folder), sync, and start the wait. `everything` also stands
+        for files other programs may have deleted just before (a test suite's sites): it always
+        syncs and waits."""
         target = self.root if everything else self.trash
-        if target.exists():
+        if target.exists() or everything:
             print(f"удаление {target} …", file=sys.stderr, flush=True)
-            shutil.rmtree(target)
+            shutil.rmtree(target, ignore_errors=True)
             os.sync()
             (self.out / self.MARK).write_text(f"{time.time()}\n", encoding="utf-8")
 
