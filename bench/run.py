@@ -293,7 +293,7 @@ class Scratch:
 
     def make_room(self, n: int) -> None:
         """Before a timed build of n schools: empty the trash if the disk could run short."""
-        need = 100e6 + 0.8e6 * n  # a cold build with MkDocs leaves about 0.35 MB per school
+        need = 100e6 + 0.8e6 * n  # a cold build with MkDocs leaves about 0.35 MB per school: twice that, and more
         if shutil.disk_usage(self.out).free < 2 * need:
             self.delete()
         self.settle()
@@ -410,9 +410,7 @@ def runs_of(entry: dict, kind: str, count: int) -> list[dict]:
 
 
 def fastest(runs: list[dict]) -> dict:
-    """The first run, with each phase before MkDocs at the fastest of `runs` and MkDocs at the
-    fastest of those that built with it (every MkDocs build of a size gets the same pages, but
-    for one school's figures)."""
+    """The first run, with each phase before MkDocs at the fastest of `runs`."""
     best = json.loads(json.dumps(runs[0]))
     for phase in PHASES[:-1]:
         best["seconds"][phase] = min(run["seconds"][phase] for run in runs)
@@ -421,14 +419,20 @@ def fastest(runs: list[dict]) -> dict:
 
 
 def with_mkdocs(run: dict) -> bool:
-    return "total_seconds" in run
+    return "total_seconds" in run  # a run without MkDocs reports only its phases before it
+
+
+def mkdocs_builds(entry: dict) -> list[dict]:
+    """A size's builds that ran MkDocs, cold and warm: they give it the same pages but for the
+    figures of one to three schools."""
+    return [run for run in runs_of(entry, "cold", COLD_RUNS) + runs_of(entry, "warm", WARM_RUNS) if with_mkdocs(run)]
 
 
 def best_runs(entry: dict) -> dict:
     """{"cold": …, "warm": …}: the fastest cold and warm build (see fastest); MkDocs at the fastest
     of all the size's builds with MkDocs, cold and warm alike."""
     out = dict(entry)
-    built = [run for run in entry.values() if isinstance(run, dict) and with_mkdocs(run)]
+    built = mkdocs_builds(entry)
     for kind, count in (("cold", COLD_RUNS), ("warm", WARM_RUNS)):
         runs = runs_of(entry, kind, count)
         if not runs:
@@ -454,7 +458,7 @@ def report(results: dict[int, dict], args, changes: dict[int, list[str]]) -> str
     for n in sorted(results):
         parts += [phase_table(n, results[n]["cold"], results[n].get("warm")), ""]
         cold, warm = runs_of(raw[n], "cold", COLD_RUNS), runs_of(raw[n], "warm", WARM_RUNS)
-        built = [run for run in cold + warm if with_mkdocs(run)]
+        built = mkdocs_builds(raw[n])
         parts += ["Runs, before MkDocs (validate / indicators / pages / charts): "
                   + "; ".join(f"{run['label']} {run['before_mkdocs_seconds']:.2f} s ("
                               + " / ".join(f"{run['seconds'][p]:.2f}" for p in PHASES[:-1]) + ")"
