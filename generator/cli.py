@@ -8,9 +8,10 @@ import argparse
 import logging
 import sys
 import traceback
+from datetime import date
 from pathlib import Path
 
-from .errors import BuildFailed, DataErrors, InputError
+from generator.errors import BuildFailed, DataErrors, InputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 log = logging.getLogger("generator")
@@ -80,23 +81,25 @@ def run(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
         if args.command == "validate":
-            from .validation import validate
+            from generator.load.validation import validate
+            from generator.compute.openness import all_warnings
 
             result = validate(args.data)
-            for warning in result.warnings:
-                print(f"предупреждение: {warning}", file=sys.stderr)
             ds = result.dataset
+            warnings = all_warnings(result.warnings, ds)
+            for warning in warnings:
+                print(f"предупреждение: {warning}", file=sys.stderr)
             print(f"Данные в порядке: школ {len(ds.schools)}, показателей {len(ds.indicators)}, "
                   f"программ {len(ds.programmes)}, дорожных карт {len(ds.roadmaps)}, "
-                  f"предупреждений {len(result.warnings)}.")
+                  f"предупреждений {len(warnings)}.")
             return EXIT_OK
         if args.command == "serve":
-            from .serve import serve
+            from generator.build.serve import serve
 
             return serve(args.data, args.address)
         if args.command in _ARCHIVE_COMMANDS:
             return _run_archive_command(args)
-        from .site_build import build_site
+        from generator.build.site import build_site
 
         summary = build_site(args.data, args.out, with_mkdocs=not args.no_mkdocs, progress=not args.quiet)
         print(summary)
@@ -133,9 +136,7 @@ def _year(text: str) -> int:
     return int(text)
 
 
-def _iso_date(text: str):
-    from datetime import date
-
+def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -171,7 +172,7 @@ def _add_archive_commands(commands) -> None:
 
 def _run_archive_command(args) -> int:
     if args.command == "snapshot":
-        from .snapshot import freeze
+        from generator.release.snapshot import freeze
 
         frozen = freeze(args.data, args.year, args.archive, args.date, args.correction, args.correction_date,
                         progress=not args.quiet)
@@ -182,7 +183,7 @@ def _run_archive_command(args) -> int:
             print("Не вошло (позже года): " + ", ".join(f"{k} — {v}" for k, v in sorted(frozen.dropped.items())) + ".")
         return EXIT_OK
     if args.command == "diff":
-        from .diff import diff
+        from generator.release.diff import diff
 
         if args.max_rows < 1:
             raise InputError("--max-rows: ожидалось число больше нуля")
@@ -197,7 +198,7 @@ def _run_archive_command(args) -> int:
                   f"Если это намеренно, повторите с --accept-removals.", file=sys.stderr)
             return EXIT_REMOVED
         return EXIT_OK
-    from .publish import publish
+    from generator.release.publish import publish
 
     print(publish(args.data, args.dest, progress=not args.quiet))
     return EXIT_OK

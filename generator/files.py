@@ -1,9 +1,11 @@
-"""Writing build outputs safely: atomic writes and hard links to cache entries."""
+"""Files, safely: atomic writes, hard links to cache entries, checksums, swapping folders."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -68,3 +70,57 @@ def link(source: str, path: str) -> None:
     except FileExistsError:
         os.unlink(path)
     os.link(source, path)
+
+
+def write_text(path: Path, text: str) -> None:
+    """UTF-8 with LF line ends, creating folders (build outputs inside a fresh work folder)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+# --- checksums -------------------------------------------------------------------------------------
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def combined(hashes: dict[str, str]) -> str:
+    """One checksum for a set of files (same format as `sha256sum` output, sorted)."""
+    lines = "".join(f"{sha}  {name}\n" for name, sha in sorted(hashes.items()))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+# --- swapping folders -------------------------------------------------------------------------------
+
+def exchange(new: Path, old: Path) -> None:
+    """Put directory `new` in place of `old` (which may not exist) in one step; `new` then holds the old one.
+
+    Linux renameat2(RENAME_EXCHANGE) swaps two directories atomically: a reader sees either the old or
+    the new tree, never none. Elsewhere, two renames (a window of microseconds without `old`).
+    """
+    if not old.exists():
+        os.rename(new, old)
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+        renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        at_fdcwd, rename_exchange = -100, 2
+        if renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(old), rename_exchange) == 0:
+            return
+    except (OSError, AttributeError):
+        pass
+    aside = old.with_name(f".{old.name}.old-{os.getpid()}")
+    os.rename(old, aside)
+    try:
+        os.rename(new, old)
+    except OSError:
+        os.rename(aside, old)
+        raise
+    os.rename(aside, new)

@@ -1,12 +1,12 @@
 """The validated data model: plain frozen dataclasses, no I/O."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
 from decimal import Decimal
 
-from .results_shards import ResultRows
 
 STATUS_SHNOR = "ШНОР"
 STATUS_SHNSU = "ШНСУ"
@@ -322,6 +322,39 @@ SITE_SECTIONS = ("home", "programmes", "roadmaps", "schools", "mentors", "indica
                  "practices", "documents", "parents", "for-schools", "feed")
 
 
+MUNICIPALITY = ""  # the school code of the municipality's own rows of results.csv
+Figures = dict[tuple[int, str], "Decimal | None"]  # (year, measure) → value
+
+
+@dataclass(eq=False)
+class ResultRows:
+    """The rows of results.csv by school ("" — the municipality), each parsed when first needed.
+
+    `digests`: school → digest of its lines (None when the file was read whole); what the build
+    caches key on. `years`: every reporting year present in the file.
+    """
+    years: frozenset[int]
+    digests: dict[str, str | None]
+    _figures: dict[str, Figures] = field(default_factory=dict)
+    _parse: Callable[[str], Figures] | None = None
+
+    def figures(self, school: str) -> Figures:
+        found = self._figures.get(school)
+        if found is None:
+            found = self._parse(school) if self._parse is not None and school in self.digests else {}
+            self._figures[school] = found
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ResultRows):
+            return NotImplemented
+        return (self.years == other.years and set(self.digests) == set(other.digests)
+                and all(self.figures(code) == other.figures(code) for code in self.digests))
+
+    def __hash__(self) -> int:
+        return hash(self.years)
+
+
 @dataclass(frozen=True)
 class Dataset:
     site: Site
@@ -337,7 +370,6 @@ class Dataset:
     news: tuple[NewsItem, ...] = ()
     practices: tuple[Practice, ...] = ()
     documents: tuple[Document, ...] = ()
-    file_dates: dict[str, date] = field(default_factory=dict)  # data file -> latest dated fact in it
 
     # The dataset is immutable, so indexes over it are built once, on first use, and kept on the
     # instance (cached_property writes to __dict__, which a frozen dataclass allows). They keep

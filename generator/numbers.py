@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
@@ -91,3 +91,20 @@ def signed_ru(value: Decimal | None, unit: str = "") -> str:
         return "—"
     text = ru(value, unit)
     return "+" + text if value > 0 else text
+
+
+def ru_figure(value: float | int | Decimal, unit: str = "") -> str:
+    """A drawn figure (chart tick or point) in the display format of `ru`, rounded half-up to one
+    decimal: 75.5 → '75,5 %', 1234.5 → '1 234,5 чел.', 75.0 → '75 %', −0.04 → '0'."""
+    if isinstance(value, bool):
+        raise TypeError("ожидалось число, найдено логическое значение")
+    # str() of a float is its shortest repr: 0.05 -> "0.05", so half-up works as a person expects.
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(f"ожидалось конечное число, найдено {value!r}")
+    with localcontext() as ctx:
+        ctx.prec = 80
+        rounded = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if rounded == 0:
+            rounded = Decimal(0)  # no "−0": a figure that rounds to zero is shown as 0
+    return ru(rounded, unit)

@@ -16,12 +16,15 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, REPO
-from generator import bundles, pages, site_build
-from generator.bundles import BundleCache
+from generator import version
+from generator.build import bundles
+from generator.render import pages
+from generator.build import site as site_build
+from generator.build.bundles import BundleCache
 from generator.errors import BuildFailed
-from generator.indicators import compute
-from generator.programme_indicators import compute_programme
-from generator.validation import validate
+from generator.compute.indicators import compute
+from generator.compute.programme import compute_programme
+from generator.load.validation import validate
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -187,18 +190,29 @@ def test_a_new_code_version_renders_every_school(setup, monkeypatch):
     assert warm_equals_cold() == schools
 
 
-def test_code_version_follows_every_template_and_source_file(tmp_path, monkeypatch):
+def test_code_version_follows_every_template_and_source_file(tmp_path):
     """Read afresh on every build: `serve` rebuilds in one process while someone edits templates."""
-    for folder in bundles.CODE_FOLDERS:
+    for folder in version.CODE_FOLDERS:
         shutil.copytree(REPO / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(bundles, "REPO", tmp_path)
-    seen = {bundles.code_version()}
-    for path in ("templates/pages/school.md.j2", "templates/embed/badge.svg.j2", "generator/indicators.py",
-                 "content/about.md"):
+    shutil.copyfile(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    seen = {bundles.code_version(tmp_path)}
+    for path in ("templates/pages/school.md.j2", "templates/embed/badge.svg.j2", "generator/compute/indicators.py",
+                 "content/about.md", "mkdocs.yml"):
         target = tmp_path / path
         target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        seen.add(bundles.code_version())
-    assert len(seen) == 5
+        seen.add(bundles.code_version(tmp_path))
+    # Code in a new subfolder counts too (the fingerprint once globbed only generator/*.py).
+    (tmp_path / "generator" / "newstage").mkdir()
+    (tmp_path / "generator" / "newstage" / "module.py").write_text("X = 1\n", encoding="utf-8")
+    seen.add(bundles.code_version(tmp_path))
+    assert len(seen) == 7
+    # The benchmark's data maker and the tests are not the generator: editing them re-renders nothing.
+    before = bundles.code_version(tmp_path)
+    (tmp_path / "bench").mkdir()
+    (tmp_path / "bench" / "synth.py").write_text("# changed\n", encoding="utf-8")
+    (tmp_path / "generator" / "notes.txt").write_text("not code\n", encoding="utf-8")
+    assert bundles.code_version(tmp_path) == before
+    assert "bench/synth.py" not in {p.relative_to(REPO).as_posix() for p in version.code_files()}
 
 
 def test_a_hidden_folder_in_the_data_changes_nothing(setup):

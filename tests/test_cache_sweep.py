@@ -9,8 +9,9 @@ from pathlib import Path
 
 from conftest import DATA
 from test_bundles import build
-from generator import cache_sweep, site_build
-from generator.cache_sweep import Usage
+from generator.cache import sweep as cache_sweep
+from generator.build import site as site_build
+from generator.cache.sweep import Usage
 
 
 def finish(data: Path, out: Path, cache: Path, monkeypatch, started: float | None = None) -> tuple[set[str], int]:

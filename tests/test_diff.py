@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from generator.diff import diff
+from generator.release.diff import diff
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 HEADER = "year,scope,school,indicator,numerator,denominator,value,change,target,status\n"

@@ -3,7 +3,7 @@ import ast
 import re
 from pathlib import Path
 
-from generator import validation
+from generator.load import validation
 
 REPO = Path(__file__).resolve().parent.parent
 CONTRACT = (REPO / "docs" / "data-contract.md").read_text(encoding="utf-8")
@@ -26,7 +26,7 @@ def test_every_csv_column_is_documented():
 def test_every_yaml_field_is_documented():
     """Fields listed in every `.only(...)` call of the readers."""
     fields = set()
-    for module in ("read_documents.py", "read_content.py"):
+    for module in ("load/documents.py", "load/content.py"):
         tree = ast.parse((REPO / "generator" / module).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "only":

@@ -3,10 +3,10 @@ import csv
 import io
 import json
 
-from generator.export import open_data_files
-from generator.indicators import compute
-from generator.programme_indicators import compute_programme
-from generator.validation import validate
+from generator.render.open_data import open_data_files
+from generator.compute.indicators import compute
+from generator.compute.programme import compute_programme
+from generator.load.validation import validate
 
 INDICATORS = """\
 - code: pass

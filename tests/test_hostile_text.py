@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site_build import build_site
+from generator.build.site import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
 HOSTILE = {  # marker -> pattern; the marker identifies the pattern in the built HTML

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import pages, synth
-from generator.pages import LIST_MAX_ROWS
-from generator.site_build import build_site
+from generator.render import links
+from bench import synth
+from generator.render.pages import LIST_MAX_ROWS
+from generator.build.site import build_site
 
 SCHOOLS = 400
 
@@ -92,7 +93,8 @@ def test_for_schools_gives_the_address_pattern_instead_of_a_region_sized_table(r
 def test_the_same_pages_split_when_the_limit_is_low(tmp_path, monkeypatch):
     """The demo (32 schools) with a limit of 5 rows: the branch a 400-school region may not reach."""
     from conftest import DATA
-    from generator import pages, site_build
+    from generator.render import pages
+    from generator.build import site as site_build
 
     monkeypatch.setattr(pages, "LIST_MAX_ROWS", 5)
     monkeypatch.setenv("SHNOR_CACHE_DIR", str(tmp_path / "cache"))
@@ -111,4 +113,4 @@ def test_the_same_pages_split_when_the_limit_is_low(tmp_path, monkeypatch):
     ("schools", "schools"), ("x.md", "x.md"), ("../up.md", "schools"), ("a/./b.md", "c"),
 ])
 def test_relative_path_is_posix_relpath(target, start):
-    assert pages.relative_path(target, start) == posixpath.relpath(target, start or ".")
+    assert links.relative_path(target, start) == posixpath.relpath(target, start or ".")

@@ -12,7 +12,7 @@ import yaml
 
 from conftest import DATA, run_cli
 from generator.errors import DataErrors
-from generator.validation import validate
+from generator.load.validation import validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
 

@@ -1,6 +1,6 @@
 """A dict kept as a base file and a small delta: what is saved is what is loaded, and a few new
 entries do not rewrite the base."""
-from generator.packs import Pack
+from generator.cache.packs import Pack
 
 
 def test_saved_entries_load_again_and_a_few_new_ones_go_to_the_delta(tmp_path):

@@ -4,8 +4,8 @@ import yaml
 import pytest
 
 from generator.errors import DataErrors
-from generator.parse_cache import MISSING, ParseCache
-from generator.validation import validate
+from generator.cache.parsed_files import MISSING, ParseCache
+from generator.load.validation import validate
 
 def test_second_validation_reads_yaml_from_the_cache(make_data, tmp_path, monkeypatch):
     data = make_data()

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-import generator.site_build as site_build
+import generator.build.site as site_build
 from conftest import REPO, run_cli
 from generator.errors import BuildFailed
-from generator.publish import check_site, publish
-from generator.snapshot import exchange, freeze, tree_hashes
+from generator.release.publish import check_site, publish
+from generator.build.archive import tree_hashes
+from generator.files import exchange
+from generator.release.snapshot import freeze
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 

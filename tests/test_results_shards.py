@@ -9,13 +9,14 @@ import pytest
 
 from conftest import DATA
 from test_validation import INDICATOR  # a share indicator: passed / sat
-from generator import read_tables, results_shards
-from generator.csvio import parse_csv
+from generator.load import tables as read_tables
+from generator.load import results as results_shards
+from generator.load.csv_files import parse_csv
 from generator.errors import DataErrors, Problems
-from generator.indicators import Computed, compute
-from generator.parse_cache import ParseCache
-from generator.programme_indicators import compute_programme
-from generator.validation import RESULTS_COLUMNS, validate
+from generator.compute.indicators import Computed, compute
+from generator.cache.parsed_files import ParseCache
+from generator.compute.programme import compute_programme
+from generator.load.validation import RESULTS_COLUMNS, validate
 
 
 def shard_rows(text: str) -> dict[str, list[tuple[int, list[str]]]]:

@@ -2,7 +2,7 @@
 from datetime import date
 
 from generator.model import Report, RoadmapItem
-from generator.roadmap_status import judge_item, month_of, periods, quarter_of
+from generator.compute.roadmap_status import judge_item, month_of, periods, quarter_of
 
 
 def item(**kw) -> RoadmapItem:

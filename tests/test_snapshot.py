@@ -15,8 +15,10 @@ import yaml
 
 from conftest import run_cli
 from generator.errors import InputError
-from generator.site_build import build_site
-from generator.snapshot import freeze, read_corrections, sha256_file, tree_hashes, verify_snapshot
+from generator.build.site import build_site
+from generator.build.archive import read_corrections, tree_hashes, verify_snapshot
+from generator.files import sha256_file
+from generator.release.snapshot import freeze
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
@@ -211,8 +213,8 @@ def test_year_data_leaves_out_later_practices_and_documents(tmp_path):
     """A snapshot's data is the data as it stood: practices and documents dated after the cutoff are not
     in it, unless something kept still cites them. Expected sets come from the demo's files directly."""
     from conftest import DATA
-    from generator.snapshot import derive_year_data
-    from generator.validation import validate
+    from generator.release.year_data import derive_year_data
+    from generator.load.validation import validate
 
     cutoff = date(2024, 12, 31)
     news = [front_matter(p) for p in sorted((DATA / "news").glob("*.md"))]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import site_build
+from generator.build import site as site_build
 from generator.errors import BuildFailed
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"

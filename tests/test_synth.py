@@ -1,4 +1,4 @@
-"""generator.synth: deterministic synthetic data that passes validation and has realistic shapes."""
+"""bench.synth: deterministic synthetic data that passes validation and has realistic shapes."""
 from __future__ import annotations
 
 import csv
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import synth
-from generator.indicators import compute
+from bench import synth
+from generator.compute.indicators import compute
 from generator.model import STATUS_MENTOR
-from generator.validation import validate
+from generator.load.validation import validate
 
 from conftest import REPO, run_cli
 
@@ -23,7 +23,7 @@ N, YEARS, INDICATORS = 50, 6, 12
 @pytest.fixture(scope="module")
 def data(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("synth") / "data"
-    proc = subprocess.run([sys.executable, "-m", "generator.synth", "--schools", str(N), "--years", str(YEARS),
+    proc = subprocess.run([sys.executable, "-m", "bench.synth", "--schools", str(N), "--years", str(YEARS),
                            "--indicators", str(INDICATORS), "--seed", "7", "--out", str(out)],
                           cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

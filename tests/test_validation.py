@@ -2,7 +2,7 @@
 import pytest
 
 from generator.errors import DataErrors
-from generator.validation import validate
+from generator.load.validation import validate
 
 INDICATOR = """\
 - code: pass

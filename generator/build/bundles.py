@@ -1,0 +1,236 @@
+"""Incremental builds: a school's files are reused when nothing they show has changed.
+
+A *bundle* is everything the build writes for one school: its page, its charts, its embed and
+badge, and its rows of the open-data files. Bundles are 90 % of the work before MkDocs and each
+depends on little: the school's own rows of results.csv, the flags that secondary suppression
+put on its values, the published «все школы района» series, and everything that is not
+results.csv (other data files, templates, content pages, the generator's code and library
+versions). The bundle key hashes exactly that; a build whose key for a school matches an entry
+of the previous build links that entry's files instead of rendering them.
+
+What a bundle may read while it is rendered is enforced, not assumed: `render.site_data.SiteData.bundle`
+refuses any series other than the school's own and hands out only the published fields of the
+«все школы района» series that the key covers (see there).
+
+Storage (under the cache folder, next to the chart cache):
+- `build/blobs/<2 hex>/<sha256>` — rendered files, content-addressed, never modified in place;
+- `build/state.pickle` (and `.delta`, see packs) — bundle key → `Entry` for the schools of the
+  last build (and of some earlier ones: same key, same files), written atomically. It is our own
+  cache, trusted like the checkout; an unreadable one is ignored.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import jinja2
+import matplotlib
+
+from generator.files import link, read_pickle, write_atomic, write_pickle
+from generator.model import MUNICIPALITY, ResultRows
+from generator.paths import REPO
+from generator.version import fingerprint
+from generator.cache.packs import Pack
+from generator.compute.indicators import Computed
+from generator.render.site_data import published_view
+
+STATE_VERSION = "bundles-2"
+TREE = "tree"
+
+
+@dataclass(frozen=True)
+class Entry:
+    files: tuple[tuple[str, str], ...]  # path under docs → blob digest
+    charts: tuple[tuple[str, str], ...]  # path under docs → chart cache digest
+    open_data: Mapping[int, tuple[str, str]]  # year → (CSV rows, JSON records) of the school
+
+    def paths(self) -> list[str]:
+        return [path for path, _ in self.files] + [path for path, _ in self.charts]
+
+
+# --------------------------------------------------------------------------- keys
+
+def _sha(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _tree_digest(root: Path, folders: Iterable[str], skip: frozenset[str] = frozenset()) -> list[bytes]:
+    """(relative path, bytes) of every regular file under root/<folder>, in a stable order.
+    os.walk does not follow links to folders, so a link loop cannot make this run forever.
+    Hidden folders (.git of a data repository) are skipped: the generator reads none of them."""
+    parts = []
+    for folder in folders:
+        base = root / folder
+        found = []
+        for where, dirs, files in os.walk(base):
+            dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+            found += [Path(where, name) for name in files]
+        for path in sorted(found):
+            relative = path.relative_to(root).as_posix()
+            if relative in skip or not path.is_file():
+                continue
+            parts += [relative.encode("utf-8"), path.read_bytes()]
+    return parts
+
+
+def code_version(root: Path = REPO) -> bytes:
+    """The generator's code, templates and content pages (version.code_files: a change to any of
+    them re-renders every school), and the libraries that shape output. Read on every build,
+    never memoised: `serve` rebuilds in one process while templates change."""
+    versions = f"{STATE_VERSION} jinja2 {jinja2.__version__} matplotlib {matplotlib.__version__}"
+    return _sha(versions.encode(), fingerprint(root).encode()).encode()
+
+
+def bundle_keys(data_dir: Path, codes: Iterable[str], results: ResultRows, computed: Computed,
+                years: tuple[int, ...], school_level: frozenset[str], version: bytes) -> dict[str, str]:
+    """School code → key of its bundle in this build. `results`: the digests of each school's
+    rows of results.csv (results_shards); `school_level`: the indicators published per school,
+    the only ones whose «все школы района» series a bundle may show. `version`: code_version()."""
+    digests = results.digests
+    if None in digests.values():  # results.csv was read whole: any change in it re-renders everyone
+        shared = _sha((data_dir / "results.csv").read_bytes())
+    else:
+        shared = digests.get(MUNICIPALITY) or ""
+    everyone = sorted(published_view(v) + (v.indicator,) for v in computed.groups
+                      if v.scope == "all" and v.indicator in school_level)
+    inputs = _tree_digest(data_dir, ("",), skip=frozenset({"results.csv"})) if data_dir.is_dir() else []
+    common = _sha(version, shared.encode(), repr(years).encode(), repr(everyone).encode(), *inputs).encode()
+    return {code: _sha(common, code.encode("utf-8"), (digests.get(code) or "").encode(),
+                       repr(sorted(computed.flags.get(code, {}).items())).encode()) for code in codes}
+
+
+# --------------------------------------------------------------------------- storage
+
+class BundleCache:
+    """Blobs and the last build's entries under `root` (None: no cache, every bundle renders)."""
+
+    def __init__(self, root: Path | None):
+        self.root = root
+        self.blobs = root / "blobs" if root else None
+        self._state = Pack(root / "state.pickle", STATE_VERSION) if root else None
+
+    def _blob(self, digest: str) -> Path:
+        assert self.blobs is not None
+        return self.blobs / digest[:2] / digest
+
+    def load(self) -> dict[str, Entry]:
+        """Entries by key: the last build's, and possibly older ones (same key, same files)."""
+        return self._state.load() if self._state is not None else {}
+
+    def place(self, entry: Entry, docs: Path, chart_dir: Path | None) -> bool:
+        """Link the entry's files into `docs`; False (with its files removed again) when any of
+        them is no longer in the cache."""
+        if self.blobs is None:
+            return False
+        blobs, docs_dir = str(self.blobs), str(docs)
+        sources = [(os.path.join(blobs, digest[:2], digest), path) for path, digest in entry.files]
+        if entry.charts:
+            if chart_dir is None:
+                return False
+            sources += [(os.path.join(str(chart_dir), f"{digest}.svg"), path) for path, digest in entry.charts]
+        done = []
+        try:
+            for source, path in sources:
+                target = os.path.join(docs_dir, path)
+                link(source, target)
+                done.append(target)
+        except FileNotFoundError:
+            for target in done:
+                os.unlink(target)
+            return False
+        return True
+
+    def store(self, files: Mapping[str, str], charts: Mapping[str, str], open_data: Mapping[int, tuple[str, str]],
+              docs: Path) -> Entry:
+        """A freshly rendered bundle: its files go into the cache and are linked into `docs` from
+        there; `charts` (path → chart cache digest) are already in place."""
+        entry = Entry(tuple((path, self.put(text)) for path, text in sorted(files.items())),
+                      tuple(sorted(charts.items())), open_data)
+        self.place(replace(entry, charts=()), docs, None)
+        return entry
+
+    def put(self, text: str) -> str:
+        """Store a rendered file; returns its digest."""
+        data = text.encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest()
+        if self.blobs is not None and not self._blob(digest).is_file():
+            write_atomic(self._blob(digest), data)
+        return digest
+
+    # The docs folder of the last finished build, kept whole: the next build takes it over, deletes
+    # every file that is not a reused bundle's, and so links nothing for the schools that did not
+    # change (tens of thousands of links and folders at 5,000 schools). It holds exactly the files
+    # listed in its manifest, walked when it was kept; none of them is ever written in place.
+
+    def claim_tree(self, docs: Path) -> tuple[frozenset[str], frozenset[str]]:
+        """Move the kept tree to `docs` (which must not exist): (bundle keys whose files it holds,
+        every file in it). Empty sets, and no `docs`, when there is none or it is unusable."""
+        if self.root is None:
+            return frozenset(), frozenset()
+        claimed = docs.with_name(f".{docs.name}-claimed")
+        docs.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(self.root / TREE, claimed)  # atomic: two builds never share a tree
+        except OSError:
+            return frozenset(), frozenset()
+        try:
+            manifest = read_pickle(claimed / "manifest.pickle")
+            if not (isinstance(manifest, tuple) and len(manifest) == 3 and manifest[0] == STATE_VERSION):
+                return frozenset(), frozenset()
+            os.rename(claimed / "docs", docs)
+        except OSError:
+            return frozenset(), frozenset()
+        finally:
+            shutil.rmtree(claimed, ignore_errors=True)
+        return frozenset(manifest[1]), frozenset(manifest[2])
+
+    @staticmethod
+    def clean_tree(docs: Path, stale: Iterable[str]) -> None:
+        """Delete `stale` files of a claimed tree and the folders that this leaves empty (a build
+        recreates what it writes; copytree, for one, wants no folder in its way)."""
+        folders = set()
+        for path in stale:
+            try:
+                os.unlink(docs / path)
+            except FileNotFoundError:  # removed by hand from the cache: nothing to delete
+                pass
+            parent = os.path.dirname(path)
+            while parent and parent not in folders:
+                folders.add(parent)
+                parent = os.path.dirname(parent)
+        for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+            try:
+                os.rmdir(docs / folder)
+            except OSError:  # not empty: a kept file is still in it
+                pass
+
+    def keep_tree(self, docs: Path, keys: Iterable[str]) -> None:
+        """Keep a finished build's `docs` for the next build (it is moved, not copied)."""
+        if self.root is None or not docs.is_dir():
+            return
+        files = []
+        for where, _, names in os.walk(docs):
+            base = os.path.relpath(where, docs)
+            files += [name if base == "." else f"{base}/{name}" for name in names]
+        new = self.root / f"{TREE}.new-{os.getpid()}"
+        shutil.rmtree(new, ignore_errors=True)
+        new.mkdir(parents=True)
+        os.rename(docs, new / "docs")
+        write_pickle(new / "manifest.pickle", (STATE_VERSION, frozenset(keys), frozenset(files)))
+        try:
+            os.rename(new, self.root / TREE)
+        except OSError:  # another build kept its tree first
+            shutil.rmtree(new, ignore_errors=True)
+
+    def save(self, entries: dict[str, Entry]) -> None:
+        """Record this build's entries (call after load)."""
+        if self._state is not None:
+            self._state.save(entries)

@@ -1,0 +1,120 @@
+"""Programme-level indicators computed from statuses, mentorships and school values."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from generator.compute.indicators import NO_DATA, Computed, IndicatorValue, judge
+from generator.model import Dataset, Target
+from generator.numbers import round_half_up, share
+
+# Which direction is better for each programme-level quantity (used when a target has no explicit rule).
+BETTER = {
+    "participants": "lower",
+    "participants_reduction": "higher",
+    "repeat_participants": "lower",
+    "mentor_agreements": "higher",
+    "improved": "higher",
+}
+UNITS = {"participants": "школ", "participants_reduction": "%", "repeat_participants": "школ",
+         "mentor_agreements": "%", "improved": "%"}
+
+
+@dataclass(frozen=True)
+class ProgrammeValue:
+    year: int
+    indicator: str  # participants | participants_reduction | … | improved:<code>
+    exact: Fraction | None
+    target: Decimal | None
+    status: str
+    count: int | None = None  # the numerator behind a share, e.g. improved schools
+    members: tuple[str, ...] = ()  # school codes behind a count (repeat participants, improved schools)
+
+    @property
+    def value(self) -> Decimal | None:
+        if self.exact is None:
+            return None
+        return Decimal(self.exact.numerator) if self.exact.denominator == 1 else round_half_up(self.exact, 1)
+
+    suppressed = False  # programme values count schools, never pupils: nothing to hide
+
+    @property
+    def base(self) -> str:
+        return self.indicator.split(":", 1)[0]
+
+
+def programme_target(dataset: Dataset, code: str) -> Target:
+    """site.yml's programme_targets first (exact code, then 'improved' for improved:*), then programme plans."""
+    targets = dataset.site.programme_targets
+    if code in targets:
+        return targets[code]
+    base = code.split(":", 1)[0]
+    if base == "improved" and "improved" in targets:
+        return targets["improved"]
+    plans: dict[int, Decimal] = {}
+    for programme in sorted(dataset.programmes, key=lambda p: p.code):
+        for t in programme.targets:
+            if t.scope == "programme" and t.indicator == code:
+                for year, value in t.plan.items():
+                    plans.setdefault(year, value)
+    return Target(None, plans)
+
+
+def compute_programme(dataset: Dataset, values: list[IndicatorValue] | Computed) -> list[ProgrammeValue]:
+    years = dataset.years
+    first = years[0] if years else None
+    participants = {y: dataset.participants(y) for y in years}
+    signed: dict[int, set[str]] = {}
+    for m in dataset.mentorships:
+        if m.signed:
+            signed.setdefault(m.year, set()).add(m.mentee)
+    if isinstance(values, Computed):  # the build: signs of the changes, no value objects
+        change = values.change_sign
+    else:
+        change_of = {(v.indicator, v.school, v.year): v.exact_change for v in values if v.scope == "school"}
+
+        def change(indicator: str, school: str, year: int):
+            return change_of.get((indicator, school, year))
+    out: list[ProgrammeValue] = []
+
+    def add(year: int, code: str, exact: Fraction | None, count: int | None = None, members=()) -> None:
+        base = code.split(":", 1)[0]
+        target, status = judge(exact, None, programme_target(dataset, code), year, BETTER[base])
+        out.append(ProgrammeValue(year, code, exact, target, status, count, tuple(sorted(members))))
+
+    for year in years:
+        current = participants[year]
+        previous = participants.get(year - 1) if year != first else None
+        add(year, "participants", Fraction(len(current)), len(current), current)
+        if previous is None or not previous:
+            add(year, "participants_reduction", None)
+            add(year, "repeat_participants", None)
+        else:
+            add(year, "participants_reduction", share(len(previous) - len(current), len(previous)))
+            repeats = current & previous
+            add(year, "repeat_participants", Fraction(len(repeats)), len(repeats), repeats)
+        if current:
+            covered = current & signed.get(year, set())
+            add(year, "mentor_agreements", share(len(covered), len(current)), len(covered), covered)
+        else:
+            add(year, "mentor_agreements", None)
+        for indicator in dataset.indicators:
+            if not indicator.is_share:
+                continue
+            code = f"improved:{indicator.code}"
+            changes = {s: change(indicator.code, s, year) for s in current}
+            if not current or year == first or all(c is None for c in changes.values()):
+                add(year, code, None)
+                continue
+            sign = 1 if indicator.better == "higher" else -1
+            better = {s for s, c in changes.items() if c is not None and sign * c > 0}
+            add(year, code, share(len(better), len(current)), len(better), better)
+    return out
+
+
+def latest(values: list[ProgrammeValue], year: int) -> dict[str, ProgrammeValue]:
+    return {v.indicator: v for v in values if v.year == year}
+
+
+__all__ = ["ProgrammeValue", "compute_programme", "programme_target", "latest", "NO_DATA", "UNITS"]

@@ -1,0 +1,231 @@
+"""CSV files → model rows. Each function records problems and returns what was valid."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from generator.load.csv_files import Row, Table, read_csv
+from generator.errors import Problems
+from generator.load.fields import parse_date
+from generator.model import SCHOOL_STATUSES, Measure, Mentorship, Rename, Result, School, Source, Status
+from generator.numbers import NumberError, parse_number
+from generator.urls import safe_url
+
+SCHOOL_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
+MEASURE_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def read_table(data_dir: Path, name: str, required: tuple[str, ...], optional: tuple[str, ...],
+               problems: Problems) -> Table | None:
+    path = data_dir / name
+    if not path.exists():
+        return None
+    return read_csv(path, name, required, optional, problems)
+
+
+def _year(row: Row, table: str, problems: Problems, column: str = "year") -> int | None:
+    text = row.get(column)
+    year = _parse_year(text)
+    if year is None:
+        problems.add(table, row.line, column, f"ожидался год из четырёх цифр (например 2023), найдено «{text[:20]}»")
+    return year
+
+
+@lru_cache(maxsize=1024)  # a table has a handful of distinct years and hundreds of thousands of rows
+def _parse_year(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"\d{4}", text) and 1990 <= int(text) <= 2100 else None
+
+
+def _required(row: Row, table: str, column: str, problems: Problems) -> str | None:
+    value = row.get(column)
+    if not value:
+        problems.add(table, row.line, column, "обязательное значение не заполнено")
+        return None
+    return value
+
+
+def schools(table: Table, problems: Problems) -> tuple[School, ...]:
+    out: dict[str, School] = {}
+    for row in table.rows:
+        code, name = _required(row, table.name, "code", problems), _required(row, table.name, "name", problems)
+        if code is None or name is None:
+            continue
+        if not SCHOOL_CODE.match(code):
+            problems.add(table.name, row.line, "code",
+                         f"код школы используется в адресе страницы: только латинские буквы, цифры, «-» и «_» "
+                         f"(до 40 символов), найдено «{code[:40]}»")
+            continue
+        if code in out:
+            problems.add(table.name, row.line, "code",
+                         f"код школы «{code}» повторяется (уже есть в строке {out[code].source.line})")
+            continue
+        website = row.get("website")
+        if website and not (safe_url(website) and website.lower().startswith(("http://", "https://"))):
+            problems.add(table.name, row.line, "website", f"ожидался адрес сайта http(s)://…, найдено «{website[:60]}»")
+            website = ""
+        out[code] = School(code, name, row.get("short_name") or name, row.get("district"), website,
+                           row.get("address"), Source(table.name, row.line))
+    return tuple(out.values())
+
+
+def statuses(table: Table, known: set[str], problems: Problems) -> tuple[Status, ...]:
+    out: dict[tuple[int, str, str], int] = {}
+    result = []
+    for row in table.rows:
+        year, school, status = _year(row, table.name, problems), row.get("school"), row.get("status")
+        bad = year is None
+        if school not in known:
+            problems.add(table.name, row.line, "school", f"школа с кодом «{school[:40]}» не найдена в schools.csv")
+            bad = True
+        if status not in SCHOOL_STATUSES:
+            problems.add(table.name, row.line, "status",
+                         f"ожидалось одно из: {', '.join(SCHOOL_STATUSES)}; найдено «{status[:40]}»")
+            bad = True
+        if bad:
+            continue
+        key = (year, school, status)
+        if key in out:
+            problems.add(table.name, row.line, "status", f"строка повторяет строку {out[key]} (тот же год, школа и статус)")
+            continue
+        out[key] = row.line
+        result.append(Status(year, school, status))
+    return tuple(result)
+
+
+def mentorships(table: Table, known: set[str], problems: Problems) -> tuple[Mentorship, ...]:
+    seen: dict[tuple[int, str, str], int] = {}
+    result = []
+    for row in table.rows:
+        year = _year(row, table.name, problems)
+        mentor, mentee = row.get("mentor"), row.get("mentee")
+        bad = year is None
+        for column, code in (("mentor", mentor), ("mentee", mentee)):
+            if code not in known:
+                problems.add(table.name, row.line, column, f"школа с кодом «{code[:40]}» не найдена в schools.csv")
+                bad = True
+        if mentor == mentee and mentor:
+            problems.add(table.name, row.line, "mentee", "школа не может быть наставником самой себе")
+            bad = True
+        agreement_date = None
+        if row.get("agreement_date"):
+            try:
+                agreement_date = parse_date(row.get("agreement_date"))
+            except ValueError as err:
+                problems.add(table.name, row.line, "agreement_date", str(err))
+                bad = True
+        if row.get("agreement_date") and not row.get("agreement"):
+            problems.add(table.name, row.line, "agreement", "указана дата договора, но нет его номера")
+            bad = True
+        if bad:
+            continue
+        key = (year, mentor, mentee)
+        if key in seen:
+            problems.add(table.name, row.line, "mentee", f"пара повторяет строку {seen[key]} (тот же год, наставник и школа)")
+            continue
+        seen[key] = row.line
+        result.append(Mentorship(year, mentor, mentee, row.get("agreement"), agreement_date, row.get("forms")))
+    return tuple(result)
+
+
+def measures(table: Table, problems: Problems) -> tuple[Measure, ...]:
+    out: dict[str, Measure] = {}
+    lines: dict[str, int] = {}
+    for row in table.rows:
+        code = _required(row, table.name, "code", problems)
+        if code is None:
+            continue
+        if not MEASURE_CODE.match(code):
+            problems.add(table.name, row.line, "code",
+                         f"код показателя: строчные латинские буквы, цифры и «_», найдено «{code[:40]}»")
+            continue
+        if code in out:
+            problems.add(table.name, row.line, "code", f"код «{code}» повторяется (уже есть в строке {lines[code]})")
+            continue
+        out[code], lines[code] = Measure(code, row.get("title"), row.get("unit")), row.line
+    return tuple(out.values())
+
+
+def results(table: Table, known_schools: set[str], known_measures: set[str],
+            problems: Problems) -> tuple[tuple[Result, ...], dict[tuple[int, str, str], int]]:
+    """Returns results and the line of each (year, school, measure) for later cross-checks."""
+    lines: dict[tuple[int, str, str], int] = {}
+    result = []
+    for row in table.rows:
+        year = _year(row, table.name, problems)
+        school, measure, text = row.get("school"), row.get("measure"), row.get("value")
+        bad = year is None
+        if school and school not in known_schools:
+            problems.add(table.name, row.line, "school", f"школа с кодом «{school[:40]}» не найдена в schools.csv")
+            bad = True
+        if measure not in known_measures:
+            problems.add(table.name, row.line, "measure",
+                         f"неизвестный код показателя «{measure[:40]}»: его нет в measures.csv и indicators.yml")
+            bad = True
+        value: Decimal | None = None
+        if text:
+            try:
+                value = parse_number(text)
+            except NumberError as err:
+                problems.add(table.name, row.line, "value", str(err))
+                bad = True
+            else:
+                if value < 0:
+                    problems.add(table.name, row.line, "value", f"ожидалось неотрицательное число, найдено «{text}»")
+                    bad = True
+        if bad:
+            continue
+        key = (year, school, measure)
+        if key in lines:
+            where = f"школа {school}" if school else "муниципалитет"
+            problems.add(table.name, row.line, "measure",
+                         f"повтор: {year}, {where}, {measure} уже есть в строке {lines[key]}")
+            continue
+        lines[key] = row.line
+        result.append(Result(year, school, measure, value))
+    return tuple(result), lines
+
+
+def renames(table: Table, known: set[str], problems: Problems) -> tuple[Rename, ...]:
+    """old_code → new_code; chains are followed to the current code, cycles refused."""
+    direct: dict[str, tuple[str, int]] = {}
+    rows: dict[str, Rename] = {}
+    for row in table.rows:
+        old, new = _required(row, table.name, "old_code", problems), _required(row, table.name, "new_code", problems)
+        if old is None or new is None:
+            continue
+        if not SCHOOL_CODE.match(old):
+            problems.add(table.name, row.line, "old_code", f"недопустимый код «{old[:40]}»")
+            continue
+        if old in known:
+            problems.add(table.name, row.line, "old_code",
+                         f"код «{old}» всё ещё есть в schools.csv: старый код должен быть удалён из списка школ")
+            continue
+        if old in direct:
+            problems.add(table.name, row.line, "old_code", f"код «{old}» уже переименован в строке {direct[old][1]}")
+            continue
+        when = None
+        if row.get("date"):
+            try:
+                when = parse_date(row.get("date"))
+            except ValueError as err:
+                problems.add(table.name, row.line, "date", str(err))
+                continue
+        direct[old] = (new, row.line)
+        rows[old] = Rename(old, new, when, row.get("reason"))
+    out = []
+    for old, rename in rows.items():
+        seen, current = {old}, rename.new
+        while current in direct:
+            if current in seen:
+                problems.add(table.name, direct[old][1], "new_code", f"переименования образуют цикл через «{current}»")
+                break
+            seen.add(current)
+            current = direct[current][0]
+        else:
+            if current not in known:
+                problems.add(table.name, direct[old][1], "new_code", f"школа с кодом «{current}» не найдена в schools.csv")
+                continue
+            out.append(Rename(old, current, rename.date, rename.reason))
+    return tuple(out)

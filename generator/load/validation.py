@@ -1,0 +1,326 @@
+"""Validate a data directory as a whole and build the model; report every problem at once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from generator.load import documents as docs
+from generator.load import tables
+from generator.errors import DataProblem, Problems
+from generator.model import STATUS_MENTOR, Dataset, Indicator, Measure, Programme, Roadmap
+from generator.load.documents import PROGRAMME_CODES
+from generator.load import content
+from generator.load import results as shards
+from generator.load.csv_files import check_header, parse_csv, read_csv_text
+from generator.cache.parsed_files import MISSING, ParseCache
+from generator.model import Figures, ResultRows
+from generator.load.yaml_files import read_yaml_file
+
+SCHOOLS_COLUMNS = (("code", "name", "short_name"), ("district", "website", "address"))
+STATUSES_COLUMNS = (("year", "school", "status"), ())
+MENTORSHIPS_COLUMNS = (("year", "mentor", "mentee"), ("agreement", "agreement_date", "forms"))
+MEASURES_COLUMNS = (("code",), ("title", "unit"))
+RESULTS_COLUMNS = (("year", "school", "measure", "value"), ())
+RENAMES_COLUMNS = (("old_code", "new_code"), ("date", "reason"))
+KNOWN_FILES = ("site.yml", "schools.csv", "statuses.csv", "mentorships.csv", "measures.csv", "results.csv",
+               "indicators.yml", "renames.csv")
+KNOWN_DIRS = ("programmes", "roadmaps", "news", "practices", "files")
+
+
+@dataclass(frozen=True)
+class Validated:
+    dataset: Dataset
+    warnings: tuple[DataProblem, ...]
+
+
+def _yaml_files(data_dir: Path, folder: str, problems: Problems,
+                cache: ParseCache | None) -> list[tuple[str, object]]:
+    directory = data_dir / folder
+    if not directory.is_dir():
+        return []
+    out = []
+    for path in sorted(directory.glob("*.y*ml")):
+        name = f"{folder}/{path.name}"
+        if path.is_symlink() or not path.is_file():
+            problems.add(name, 0, "", "ссылки (symlink) и папки с именем .yml не принимаются: положите сам файл")
+            continue
+        doc = read_yaml_file(path, name, problems, cache)
+        if doc is not None:
+            out.append((name, doc))
+    return out
+
+
+def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
+    """Read and check everything under data_dir. Raises DataErrors listing every problem.
+    `cache`: parsed files of earlier builds (the build passes one; checks never depend on it)."""
+    problems, warnings = Problems(), Problems()
+    if not data_dir.is_dir():
+        problems.add(str(data_dir), 0, "", "папка с данными не найдена")
+        problems.raise_if_any()
+    for required in ("site.yml", "schools.csv", "statuses.csv"):
+        if not (data_dir / required).is_file():
+            problems.add(required, 0, "", "обязательный файл отсутствует в папке данных")
+
+    site = None
+    if (data_dir / "site.yml").is_file():
+        doc = read_yaml_file(data_dir / "site.yml", "site.yml", problems, cache)
+        if doc is not None:
+            site = docs.site(doc, problems)
+
+    schools_table = tables.read_table(data_dir, "schools.csv", *SCHOOLS_COLUMNS, problems)
+    schools = tables.schools(schools_table, problems) if schools_table else ()
+    known = {s.code for s in schools}
+    renames_table = tables.read_table(data_dir, "renames.csv", *RENAMES_COLUMNS, problems)
+    renames = tables.renames(renames_table, known, problems) if renames_table else ()
+    statuses_table = tables.read_table(data_dir, "statuses.csv", *STATUSES_COLUMNS, problems)
+    statuses = tables.statuses(statuses_table, known, problems) if statuses_table else ()
+    mentorships_table = tables.read_table(data_dir, "mentorships.csv", *MENTORSHIPS_COLUMNS, problems)
+    mentorships = tables.mentorships(mentorships_table, known, problems) if mentorships_table else ()
+
+    indicators: list[tuple[Indicator, int]] = []
+    if (data_dir / "indicators.yml").is_file():
+        doc = read_yaml_file(data_dir / "indicators.yml", "indicators.yml", problems, cache)
+        if doc is not None:
+            indicators = docs.indicators(doc, problems)
+    measures_table = tables.read_table(data_dir, "measures.csv", *MEASURES_COLUMNS, problems)
+    measures = list(tables.measures(measures_table, problems)) if measures_table else []
+    listed = {m.code for m in measures}
+    for indicator, line in indicators:
+        for role in ("numerator", "denominator"):
+            code = getattr(indicator, role)
+            if not code:
+                continue
+            if measures_table is not None and code not in listed:
+                problems.add("indicators.yml", line, f"показатель {indicator.code}.{role}",
+                             f"код «{code}» не найден в measures.csv")
+            elif code not in listed:
+                measures.append(Measure(code))
+                listed.add(code)
+
+    programmes = [p for p in (docs.programme(d, n, problems) for n, d in _yaml_files(data_dir, "programmes", problems, cache)) if p]
+    roadmaps = [r for r in (docs.roadmap(d, n, problems) for n, d in _yaml_files(data_dir, "roadmaps", problems, cache)) if r]
+    news = [n for n in (content.news_item(path, f"news/{path.name}", problems)
+                        for path in sorted((data_dir / "news").glob("*.md"))) if n] if (data_dir / "news").is_dir() else []
+    practices = [p for p in (content.practice(path, f"practices/{path.name}", problems)
+                             for path in sorted((data_dir / "practices").glob("*.md"))) if p] \
+        if (data_dir / "practices").is_dir() else []
+    documents = []
+    if (data_dir / "documents.yml").is_file():
+        doc = read_yaml_file(data_dir / "documents.yml", "documents.yml", problems, cache)
+        if doc is not None:
+            documents = content.documents(doc, data_dir, problems)
+    _check_content(news, practices, documents, roadmaps, known, problems)
+    _check_unique([(p.code, p.source) for p in programmes], "programme", problems)
+    _check_unique([(r.code, r.source) for r in roadmaps], "roadmap", problems)
+    _check_programmes(programmes, {i.code for i, _ in indicators}, problems)
+    _check_roadmaps(roadmaps, {p.code for p in programmes}, known, problems)
+
+    bounds = _year_bounds(site.current_year, programmes) if site is not None else None
+    results = _results(data_dir, known, listed, [i for i, _ in indicators], bounds, problems, cache)
+    if bounds is not None:
+        _check_years(bounds, [statuses_table, mentorships_table], problems)
+        _check_programme_targets(site.programme_targets, {i.code for i, _ in indicators}, problems)
+    if mentorships and statuses:
+        _warn_pairs(mentorships, statuses, warnings)
+
+    problems.raise_if_any()
+    assert site is not None  # guaranteed: a missing or broken site.yml is a problem above
+    dataset = Dataset(
+        site=site, schools=schools, statuses=statuses, mentorships=mentorships, measures=tuple(measures),
+        results=results, indicators=tuple(i for i, _ in indicators), programmes=tuple(programmes),
+        roadmaps=tuple(roadmaps), renames=renames, news=tuple(sorted(news, key=lambda n: (n.date, n.slug))),
+        practices=tuple(sorted(practices, key=lambda p: (p.topic, p.title))), documents=tuple(documents),
+    )
+    if site.as_of is None:
+        dataset = replace(dataset, site=replace(site, as_of=latest_date(dataset)))
+    return Validated(dataset, tuple(sorted(warnings.items)))
+
+
+def latest_date(dataset: Dataset) -> date | None:
+    """The data's own 'as of' date: the latest dated fact, never the build clock."""
+    dates = [m.agreement_date for m in dataset.mentorships if m.agreement_date]
+    dates += [r.date for rm in dataset.roadmaps for item in rm.items for r in item.reports]
+    dates += [p.approved.date for p in dataset.programmes if p.approved.date]
+    return max(dates) if dates else None
+
+
+def _check_content(news, practices, documents, roadmaps, schools: set[str], problems: Problems) -> None:
+    items = {f"{r.code}:{i.number}" for r in roadmaps for i in r.items}
+    docs = {d.code for d in documents}
+    slugs = {p.slug for p in practices}
+    announcements = {n.slug for n in news if n.kind == "анонс"}
+    for n in news:
+        checks = [("schools", n.schools, schools, "школа с кодом «{}» не найдена в schools.csv"),
+                  ("roadmap_items", n.roadmap_items, items, "пункт дорожной карты «{}» не найден (формат: код_карты:номер)"),
+                  ("documents", n.documents, docs, "документ «{}» не найден в documents.yml"),
+                  ("practices", n.practices, slugs, "практика «{}» не найдена в practices/")]
+        for field, refs, known, message in checks:
+            for ref in refs:
+                if ref not in known:
+                    problems.add(n.source.file, 0, field, message.format(ref))
+        if n.report_for and n.report_for not in announcements:
+            problems.add(n.source.file, 0, "report_for", f"анонс «{n.report_for}» не найден в news/")
+    for p in practices:
+        for code in (p.school, *p.schools):
+            if code not in schools:
+                problems.add(p.source.file, 0, "school", f"школа с кодом «{code}» не найдена в schools.csv")
+        for m in p.materials:
+            if m.document and m.document not in docs:
+                problems.add(p.source.file, 0, "materials", f"документ «{m.document}» не найден в documents.yml")
+
+
+def _results(data_dir: Path, known: set[str], listed: set[str], indicators: list[Indicator],
+             bounds: tuple[int, int, int] | None, problems: Problems, cache: ParseCache | None) -> ResultRows:
+    """results.csv, checked school by school (see results_shards); a school's rows that an earlier
+    build found valid in the same context are not parsed until something asks for them."""
+    name = "results.csv"
+    empty = ResultRows(frozenset(), {})
+    if not (data_dir / name).exists():
+        return empty
+    text = read_csv_text(data_dir / name, name, problems)
+    if text is None:
+        return empty
+    source = shards.split(text)
+    if source is None:  # not one record per line: the CSV parser reads it whole
+        table = parse_csv(text, name, *RESULTS_COLUMNS, problems)
+        if table is None:
+            return empty
+        rows = _checked_rows(table, known, listed, indicators, bounds, problems)
+        by_school = _figures_by_school(rows)
+        return ResultRows(frozenset(r.year for r in rows), dict.fromkeys(by_school), by_school)
+    if not check_header(list(source.header), name, source.header_line, *RESULTS_COLUMNS, problems):
+        return empty
+    shares = sorted((i.code, i.numerator, i.denominator) for i in indicators if i.is_share)
+    context = repr((source.header_digest, sorted(listed), shares, bounds)).encode("utf-8")
+    # Shards found valid in this context by an earlier build: key → the years of their rows.
+    valid_before = cache.get("results-valid", context) if cache is not None and bounds is not None else MISSING
+    valid_before = valid_before if isinstance(valid_before, dict) else {}
+    valid: dict[str, frozenset[int]] = {}
+    figures, years = {}, set()
+
+    def parse(school: str, into: Problems) -> Figures:
+        table = shards.shard_table(name, source, source.shards[school], into)
+        return _figures_by_school(_checked_rows(table, known, listed, indicators, bounds, into)).get(school, {})
+
+    for school, shard in source.shards.items():
+        key = f"{school in known} {shard.digest}"
+        if key in valid_before:
+            valid[key] = valid_before[key]
+        else:
+            before = len(problems.items)
+            figures[school] = parse(school, problems)
+            if len(problems.items) == before:
+                valid[key] = frozenset(year for year, _ in figures[school])
+            years.update(year for year, _ in figures[school])
+            continue
+        years.update(valid[key])
+    if cache is not None and bounds is not None and valid != valid_before:
+        cache.put("results-valid", context, valid)
+    return ResultRows(frozenset(years), {school: shard.digest for school, shard in source.shards.items()}, figures,
+                      lambda school: parse(school, Problems()))
+
+
+def _figures_by_school(rows) -> dict[str, Figures]:
+    by_school: dict[str, Figures] = {}
+    for r in rows:
+        by_school.setdefault(r.school, {})[(r.year, r.measure)] = r.value
+    return by_school
+
+
+def _checked_rows(table, known: set[str], listed: set[str], indicators: list[Indicator],
+                  bounds: tuple[int, int, int] | None, problems: Problems):
+    rows, lines = tables.results(table, known, listed, problems)
+    _check_shares(rows, lines, indicators, problems)
+    if bounds is not None:
+        _check_years(bounds, [table], problems)
+    return rows
+
+
+def _check_shares(results, result_lines, indicators: list[Indicator], problems: Problems) -> None:
+    values = {(r.year, r.school, r.measure): r.value for r in results}
+    # Each row is visited once per indicator that uses its measure as a numerator, not once per
+    # indicator: 12 indicators × 360,000 rows at 5,000 schools made this the slowest check.
+    shares: dict[str, list[Indicator]] = {}
+    for indicator in indicators:
+        if indicator.is_share:
+            shares.setdefault(indicator.numerator, []).append(indicator)
+    for (year, school, measure), numerator in values.items():
+        if numerator is None or measure not in shares:
+            continue
+        for indicator in shares[measure]:
+            denominator = values.get((year, school, indicator.denominator))
+            if denominator is not None and numerator > denominator:
+                problems.add("results.csv", result_lines[(year, school, measure)], "value",
+                             f"числитель {measure} ({numerator}) больше знаменателя {indicator.denominator} "
+                             f"({denominator}) для показателя {indicator.code}")
+
+
+def _check_unique(items, kind: str, problems: Problems) -> None:
+    seen: dict[str, str] = {}
+    for code, source in items:
+        if code in seen:
+            problems.add(source.file, source.line, "code", f"код «{code}» уже использован в {seen[code]}")
+        seen.setdefault(code, source.file)
+
+
+def _check_programmes(programmes: list[Programme], indicator_codes: set[str], problems: Problems) -> None:
+    for p in programmes:
+        for t in p.targets:
+            base = t.indicator.split(":", 1)[0]
+            if t.scope == "programme":
+                ok = base in PROGRAMME_CODES and (base != "improved" or t.indicator.split(":", 1)[-1] in indicator_codes)
+            else:
+                ok = t.indicator in indicator_codes
+            if not ok:
+                problems.add(p.source.file, t.line, "targets.indicator",
+                             f"неизвестный показатель «{t.indicator}» (scope: {t.scope}); "
+                             "ожидался код из indicators.yml или показатель программы")
+
+
+def _check_roadmaps(roadmaps: list[Roadmap], programme_codes: set[str], schools: set[str], problems: Problems) -> None:
+    for r in roadmaps:
+        if r.programme and r.programme not in programme_codes:
+            problems.add(r.source.file, r.source.line, "programme", f"программа «{r.programme}» не найдена в programmes/")
+        if r.school and r.school not in schools:
+            problems.add(r.source.file, r.source.line, "school", f"школа с кодом «{r.school}» не найдена в schools.csv")
+
+
+def _check_programme_targets(targets, indicator_codes: set[str], problems: Problems) -> None:
+    for key in targets:
+        if key.startswith("improved:") and key.split(":", 1)[1] not in indicator_codes:
+            problems.add("site.yml", 0, f"programme_targets.{key}", "показатель после improved: не найден в indicators.yml")
+
+
+def _year_bounds(current_year: int, programmes: list[Programme]) -> tuple[int, int, int]:
+    """(first, last allowed reporting year, current year)."""
+    if programmes:
+        low = min(p.period_start for p in programmes) - 1  # one baseline year before the first programme
+        high = max(p.period_end for p in programmes)
+    else:
+        low, high = 1990, current_year
+    return low, min(high, current_year), current_year
+
+
+def _check_years(bounds: tuple[int, int, int], year_tables: list, problems: Problems) -> None:
+    low, high, current_year = bounds
+    for table in year_tables:
+        if table is None:
+            continue
+        for row in table.rows:
+            text = row.get("year")
+            if text.isdigit() and len(text) == 4 and not low <= int(text) <= high:
+                why = "позже текущего отчётного года (current_year в site.yml)" if int(text) > current_year \
+                    else "вне периода программ (с учётом базового года)"
+                problems.add(table.name, row.line, "year", f"ожидался год от {low} до {high}, найдено {text}: {why}")
+
+
+def _warn_pairs(mentorships, statuses, warnings: Problems) -> None:
+    by_year: dict[int, dict[str, set[str]]] = {}
+    for s in statuses:
+        by_year.setdefault(s.year, {}).setdefault(s.school, set()).add(s.status)
+    for m in mentorships:
+        if STATUS_MENTOR not in by_year.get(m.year, {}).get(m.mentor, set()):
+            warnings.add("mentorships.csv", 0, "mentor", f"{m.year}: школа {m.mentor} не имеет статуса «наставник» в statuses.csv")
+        if not by_year.get(m.year, {}).get(m.mentee, set()) - {STATUS_MENTOR}:
+            warnings.add("mentorships.csv", 0, "mentee", f"{m.year}: школа {m.mentee} не имеет статуса ШНОР/ШНСУ в statuses.csv")

@@ -1,0 +1,254 @@
+"""SiteData: the indexes over the model and the computed values that templates read, built once
+per build, and the rule of what a school's bundle may read while its files are rendered.
+
+One class because every template receives it as `sd`: splitting it would split the templates'
+vocabulary. Every lookup is O(1) or O(size of the answer) (no scan of all schools per school).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from generator.errors import BuildFailed
+from generator.model import STATUS_MENTOR, Dataset, ProgrammeTarget, Roadmap, Target
+from generator.compute.indicators import Computed, IndicatorValue, judge
+from generator.compute.openness import obligations, section_dates
+from generator.compute.programme import BETTER, UNITS, ProgrammeValue
+from generator.compute.roadmap_status import ItemState, deadline, judge_roadmap, periods, progress
+from generator.render.vocabulary import programme_title
+
+
+@dataclass(frozen=True)
+class AggregateView:
+    """What a school's bundle may show of a «все школы района» value: the fields its key covers
+    (`published_view`). Reading any other field fails the build instead of going stale."""
+    year: int
+    value: object
+    suppressed: bool
+    target: object
+
+
+def published_view(v: IndicatorValue | AggregateView) -> tuple:
+    """The fields of an aggregate value a school's bundle may show: what its key hashes
+    (build/bundles.py) and all that `AggregateView` hands out."""
+    return (v.year, str(v.value), v.suppressed, str(v.target))
+
+
+class SiteData:
+    """Indexes over the computed values that the templates need; built once per build."""
+
+    def __init__(self, dataset: Dataset, values: list[IndicatorValue] | Computed, programme: list[ProgrammeValue]):
+        self.ds = dataset
+        self.site = dataset.site
+        self.year = dataset.site.current_year
+        self.years = dataset.years
+        self.as_of: date | None = dataset.site.as_of
+        self.indicators = {i.code: i for i in dataset.indicators}
+        self.schools = {s.code: s for s in dataset.schools}
+        self.visible = [i for i in dataset.indicators if i.publish != "none"]
+        self.school_level = [i for i in dataset.indicators if i.publish == "school"]
+        self._school_level_codes = frozenset(i.code for i in self.school_level)
+        self._by_key: dict[tuple[str, str, str], dict[int, IndicatorValue]] = defaultdict(dict)
+        # A school's values are indexed when a page first asks for them (Computed computes or
+        # loads them then): a rebuild reads only the schools whose pages it renders.
+        self._computed = values if isinstance(values, Computed) else None
+        self._indexed: set[str] = set()
+        for v in values.groups if isinstance(values, Computed) else values:
+            self._by_key[(v.indicator, v.scope, v.school)][v.year] = v
+        self._programme_by_year: dict[int, dict[str, ProgrammeValue]] = defaultdict(dict)
+        for p in programme:
+            self._programme_by_year[p.year][p.indicator] = p
+        self.statuses = {code: dataset.statuses_of(code) for code in self.schools}
+        self.pairs_by_year: dict[int, list] = defaultdict(list)
+        # Per-school indexes, built once: a lookup per school page must not scan every school.
+        self._mentors: dict[tuple[str, int], list] = defaultdict(list)
+        self._mentees: dict[tuple[str, int], list] = defaultdict(list)
+        self._agreement_dates: dict[str, list[date]] = defaultdict(list)
+        for m in dataset.mentorships:
+            self.pairs_by_year[m.year].append(m)
+            self._mentors[(m.mentee, m.year)].append(m)
+            self._mentees[(m.mentor, m.year)].append(m)
+            for code in {m.mentor, m.mentee}:
+                self._agreement_dates[code].append(m.agreement_date)
+        self._news_by_school: dict[str, list] = defaultdict(list)
+        for n in reversed(dataset.news):
+            for code in dict.fromkeys(n.schools):
+                self._news_by_school[code].append(n)
+        self._practices_by_school: dict[str, list] = defaultdict(list)
+        for p in dataset.practices:
+            for code in dict.fromkeys((p.school, *p.schools)):
+                self._practices_by_school[code].append(p)
+        self.roadmap_states = {r.code: judge_roadmap(r, self.as_of or date(self.year, 12, 31)) for r in dataset.roadmaps}
+        self.school_roadmaps = {r.school: r for r in dataset.roadmaps if r.school}
+        self.roadmaps = {r.code: r for r in dataset.roadmaps}
+        self.documents = {d.code: d for d in dataset.documents}
+        self.practices = {p.slug: p for p in dataset.practices}
+        self.news = {n.slug: n for n in dataset.news}
+        self.section_dates = section_dates(dataset)
+        self.obligations = obligations(dataset)
+        self.municipal_roadmaps = [r for r in dataset.roadmaps if not r.school]
+        self.participants_ever = sorted({s.school for s in dataset.statuses if s.status != STATUS_MENTOR})
+        self.mentors_ever = sorted({s.school for s in dataset.statuses if s.status == STATUS_MENTOR}
+                                   | {m.mentor for m in dataset.mentorships})
+
+    # --- school bundles (generator/bundles.py): what a school's files may read ---------------
+
+    _bundle: str | None = None
+
+    @contextmanager
+    def bundle(self, code: str) -> Iterator[None]:
+        """While a school's own files are rendered, values are limited to what its bundle key
+        covers: the school's own series and the published fields of «все школы района»."""
+        self._bundle = code
+        try:
+            yield
+        finally:
+            self._bundle = None
+
+    def _outside_bundle(self, what: str) -> None:
+        if self._bundle is not None:
+            raise BuildFailed(f"внутренняя ошибка: файлы школы {self._bundle} читают {what}, а ключ её "
+                              "пакета (generator/bundles.py) это не учитывает")
+
+    def series(self, indicator: str, scope: str, school: str = "") -> dict[int, IndicatorValue]:
+        if self._bundle is not None and not (scope == "school" and school == self._bundle):
+            if scope != "all" or indicator not in self._school_level_codes:
+                self._outside_bundle(f"ряд {indicator}/{scope}/{school}")
+            return {y: AggregateView(v.year, v.value, v.suppressed, v.target)
+                    for y, v in self._by_key.get((indicator, scope, school), {}).items()}
+        if scope == "school" and self._computed is not None and school not in self._indexed:
+            self._indexed.add(school)
+            if school in self.schools:
+                for v in self._computed.school(school):
+                    self._by_key[(v.indicator, v.scope, v.school)][v.year] = v
+        return self._by_key.get((indicator, scope, school), {})
+
+    @property
+    def programme_by_year(self) -> dict[int, dict[str, ProgrammeValue]]:
+        self._outside_bundle("показатели программы")
+        return self._programme_by_year
+
+    def school_in_year(self, code: str, year: int) -> tuple[str, ...]:
+        return self.statuses.get(code, {}).get(year, ())
+
+    def mentors_of(self, code: str, year: int) -> list:
+        return list(self._mentors.get((code, year), ()))
+
+    def mentees_of(self, code: str, year: int) -> list:
+        return list(self._mentees.get((code, year), ()))
+
+    def progress(self, roadmap: Roadmap):
+        return progress(self.roadmap_states[roadmap.code])
+
+    def sections(self, roadmap: Roadmap) -> list[tuple[object, list[ItemState]]]:
+        states = {id(s.item): s for s in self.roadmap_states[roadmap.code]}
+        return [(section, [states[id(i)] for i in section.items]) for section in roadmap.sections]
+
+    # --- information openness: news, practices, documents, cross-links, dates -------------------
+
+    def news_for_school(self, code: str) -> list:
+        return list(self._news_by_school.get(code, ()))
+
+    def news_for_item(self, roadmap: Roadmap, number: str) -> list:
+        ref = f"{roadmap.code}:{number}"
+        return [n for n in reversed(self.ds.news) if ref in n.roadmap_items]
+
+    def practices_by_school(self, code: str) -> list:
+        return list(self._practices_by_school.get(code, ()))
+
+    def news_for_practice(self, slug: str) -> list:
+        return [n for n in reversed(self.ds.news) if slug in n.practices]
+
+    def item_ref(self, ref: str):
+        """(roadmap, item) for 'code:number'."""
+        code, _, number = ref.partition(":")
+        roadmap = self.roadmaps[code]
+        return roadmap, next(i for i in roadmap.items if i.number == number)
+
+    def report_of(self, slug: str):
+        return next((n for n in self.ds.news if n.kind == "отчёт" and n.report_for == slug), None)
+
+    def public_news(self) -> list:
+        """Newest first. Past announcements without a report stay listed as announcements."""
+        return list(reversed(self.ds.news))
+
+    def history(self, roadmap: Roadmap) -> list[tuple]:
+        """(date, item, report) newest first: what changed when."""
+        rows = [(r.date, item, r) for item in roadmap.items for r in item.reports
+                if self.as_of is None or r.date <= self.as_of]
+        return sorted(rows, key=lambda row: (row[0], row[1].number), reverse=True)
+
+    def progress_by_year(self, roadmap: Roadmap) -> list[tuple[int, int, int]]:
+        """(year, items due that year, of them done by their deadline's year end)."""
+        out = []
+        for year in range(min(self.years or [self.year]), self.year + 1):
+            due = done = 0
+            for st in self.roadmap_states[roadmap.code]:
+                item = st.item
+                deadlines = [p.end for p in periods(item, date(year, 12, 31)) if p.end.year == year] \
+                    if item.recurrence != "once" else ([deadline(item)] if deadline(item) and deadline(item).year == year else [])
+                for end in deadlines:
+                    due += 1
+                    start = date(year, 1, 1) if item.recurrence != "once" else date(1900, 1, 1)
+                    if any(r.status == "выполнено" and start <= r.date <= date(year, 12, 31) for r in item.reports):
+                        done += 1
+            if due:
+                out.append((year, due, done))
+        return out
+
+    def updated(self, *dates) -> date | None:
+        """'Last updated' of a page: the latest dated fact it shows, else the data's date."""
+        found = [d for d in dates if d is not None and (self.as_of is None or d <= self.as_of)]
+        return max(found) if found else self.as_of
+
+    def school_updated(self, code: str) -> date | None:
+        dates = list(self._agreement_dates.get(code, ()))
+        roadmap = self.school_roadmaps.get(code)
+        if roadmap:
+            dates += [r.date for i in roadmap.items for r in i.reports]
+        dates += [n.date for n in self.news_for_school(code)] + [p.date for p in self.practices_by_school(code)]
+        return self.updated(self.as_of if code in self.ds.participants(self.year) else None, *dates)
+
+    def participants_of(self, year: int) -> list[str]:
+        return sorted(self.ds.participants(year), key=lambda c: self.schools[c].label)
+
+    def improved_any(self, year: int) -> set[str]:
+        """Participants that improved in at least one indicator (union of improved:* members)."""
+        return {code for key, v in self.programme_by_year.get(year, {}).items() if key.startswith("improved:")
+                for code in v.members}
+
+    def programme_codes(self) -> list[str]:
+        fixed = ["participants", "participants_reduction", "repeat_participants", "mentor_agreements"]
+        return fixed + [f"improved:{i.code}" for i in self.visible if i.is_share]
+
+    def section_progress(self, states: list[ItemState]):
+        return progress(states)
+
+    def measure_title(self, code: str) -> str:
+        return next((m.title for m in self.ds.measures if m.code == code and m.title), code)
+
+    def target_fact(self, target: ProgrammeTarget, year: int) -> IndicatorValue | ProgrammeValue | None:
+        self._outside_bundle("target_fact")
+        if target.scope == "programme":
+            return self.programme_by_year.get(year, {}).get(target.indicator)
+        return self.series(target.indicator, target.scope).get(year)
+
+    def target_status(self, target: ProgrammeTarget, year: int) -> str:
+        """Status of a programme passport's planned value against the computed fact."""
+        fact = self.target_fact(target, year)
+        if fact is None or fact.exact is None:
+            return "no_data"
+        if fact.suppressed:
+            return "suppressed"
+        indicator = self.indicators.get(target.indicator)
+        better = indicator.better if indicator else BETTER[target.indicator.split(":", 1)[0]]
+        return judge(fact.exact, None, Target(None, dict(target.plan)), year, better)[1]
+
+    def programme_title(self, code: str) -> str:
+        return programme_title(code, self.indicators)
+
+    def programme_unit(self, code: str) -> str:
+        return UNITS[code.split(":", 1)[0]]

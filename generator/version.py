@@ -1,0 +1,48 @@
+"""What made a site: the generator's version and a fingerprint of every file that shapes its output.
+
+One list of those files (`code_files`) serves both the build cache's code version
+(build/bundles.py) and the fingerprint a snapshot's manifest records (release/snapshot.py), so
+code added in a new subfolder of generator/ can never drop out of either. The benchmark's data
+maker lives in bench/, outside this list: editing it invalidates no cached school page.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from generator.files import combined, sha256_file
+from generator.paths import REPO
+
+# Relative to the checkout: generator/ (*.py only), templates/ (every file), content/*.md, mkdocs.yml.
+CODE_FOLDERS = ("generator", "templates", "content")
+
+
+def generator_version(root: Path = REPO) -> str:
+    """The `version` of pyproject.toml."""
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    match = re.search(r'^version\s*=\s*"([^"]+)"', text, re.M)
+    return match.group(1) if match else "unknown"
+
+
+def _walk(base: Path) -> list[Path]:
+    """Regular files under `base`; hidden folders and __pycache__ skipped, links to folders not followed."""
+    found = []
+    for where, dirs, files in os.walk(base):
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+        found += [Path(where, name) for name in files]
+    return found
+
+
+def code_files(root: Path = REPO) -> list[Path]:
+    """Every file that turns data into the site, sorted: the code, templates, generic pages, config."""
+    files = [p for p in _walk(root / "generator") if p.suffix == ".py"]
+    files += _walk(root / "templates")
+    files += [p for p in _walk(root / "content") if p.suffix == ".md"]
+    files.append(root / "mkdocs.yml")
+    return sorted(p for p in files if p.is_file())
+
+
+def fingerprint(root: Path = REPO) -> str:
+    """sha256 over `code_files` (in the format of `sha256sum` output, see files.combined)."""
+    return combined({p.relative_to(root).as_posix(): sha256_file(p) for p in code_files(root)})
