@@ -7,7 +7,7 @@ DATA   ?= data
 OUT    ?= site
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve validate test unit-test site-test browser bench clean help
+.PHONY: site serve validate test unit-test site-test browser bench reference clean help
 
 help:
 	@echo "make site      — установить зависимости, проверить data/ и собрать сайт в site/"
@@ -16,6 +16,7 @@ help:
 	@echo "make validate  — только проверить данные"
 	@echo "make publish DEST=DIR — собрать, проверить и атомарно заменить сайт в DIR"
 	@echo "make bench     — замеры скорости и памяти"
+	@echo "make reference — пересобрать эталон tests/reference/mini/ (только если вывод изменён намеренно)"
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,13 @@ test: $(STAMP) browser
 
 unit-test: $(STAMP)
 	$(BIN)/python -m pytest tests
+
+# Reference output of tests/fixtures/mini (Markdown, open data, charts, embeds, feed), which
+# tests/test_reference.py compares with a fresh build on every test run. Regenerate it only when a
+# change of the output is intended, then review git diff tests/reference/. A failed build leaves
+# the stored tree as it was.
+reference: $(STAMP)
+	$(BIN)/python tests/reference.py
 
 clean:
 	rm -rf $(OUT) .build .cache test-output
