@@ -127,7 +127,6 @@ def run(argv: list[str] | None = None) -> int:
 
 # --- snapshot, diff, publish (generator/snapshot.py, diff.py, publish.py) ------------------------
 _ARCHIVE_COMMANDS = ("snapshot", "diff", "publish")
-EXIT_REMOVED = 3  # diff: published figures disappear (not accepted with --accept-removals)
 
 
 def _year(text: str) -> int:
@@ -183,7 +182,7 @@ def _run_archive_command(args) -> int:
             print("Не вошло (позже года): " + ", ".join(f"{k} — {v}" for k, v in sorted(frozen.dropped.items())) + ".")
         return EXIT_OK
     if args.command == "diff":
-        from generator.release.diff import diff
+        from generator.release.diff import EXIT_REMOVED, diff
 
         if args.max_rows < 1:
             raise InputError("--max-rows: ожидалось число больше нуля")

@@ -1,6 +1,7 @@
 """User-facing errors: every problem names the file, the line and the field."""
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,12 +56,40 @@ class BuildFailed(RuntimeError):
     """MkDocs refused the generated site: a bug in the generator or templates, not in the data (exit 1)."""
 
 
+_OS_REASONS = {
+    errno.EACCES: "нет прав на чтение", errno.EPERM: "нет прав на чтение",
+    errno.EISDIR: "это папка, а не файл", errno.ENOENT: "файла нет",
+    errno.EIO: "ошибка чтения с диска", errno.ELOOP: "символическая ссылка указывает сама на себя",
+}
+
+
+def os_reason(err: OSError) -> str:
+    """Why a file could not be read, in Russian (the system's own text is English)."""
+    return _OS_REASONS.get(err.errno, err.strerror or type(err).__name__)
+
+
+def is_data_file(path: Path, name: str, problems: Problems) -> bool:
+    """True when `path` is a regular file to read. An absent path is False with nothing said;
+    anything else that is not a regular file (a folder, a link, a device) is False with a problem,
+    so that a stray folder named `x.yml` or `oops.md` is reported, never read or skipped silently."""
+    if path.is_symlink():
+        problems.add(name, 0, "", "символические ссылки (symlink) не принимаются: положите в папку данных сам файл")
+        return False
+    if not path.exists():
+        return False
+    if not path.is_file():
+        kind = "папка" if path.is_dir() else "не обычный файл"
+        problems.add(name, 0, "", f"ожидался файл, а это {kind}: уберите или переименуйте её")
+        return False
+    return True
+
+
 def read_limited(path: Path, name: str, limit: int, problems: Problems) -> bytes | None:
     """Bytes of a data file, or None with a problem when it is unreadable or larger than `limit`."""
     try:
         raw = path.read_bytes()
     except OSError as err:
-        problems.add(name, 0, "", f"файл не читается: {err.strerror}")
+        problems.add(name, 0, "", f"файл не читается: {os_reason(err)}")
         return None
     if len(raw) > limit:
         problems.add(name, 0, "", f"файл слишком большой ({len(raw)} байт), допустимо не более {limit}")

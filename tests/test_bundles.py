@@ -22,7 +22,7 @@ from generator.render import pages
 from generator.build import site as site_build
 from generator.build.bundles import BundleCache
 from generator.errors import BuildFailed
-from generator.compute.indicators import compute
+from generator.compute.computed import compute
 from generator.compute.programme import compute_programme
 from generator.load.validation import validate
 

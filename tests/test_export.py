@@ -4,7 +4,7 @@ import io
 import json
 
 from generator.render.open_data import open_data_files
-from generator.compute.indicators import compute
+from generator.compute.computed import compute
 from generator.compute.programme import compute_programme
 from generator.load.validation import validate
 

@@ -1,7 +1,7 @@
 """Indicator engine against hand-computed expectations (comments show the arithmetic)."""
 from decimal import Decimal
 
-from generator.compute.indicators import compute
+from generator.compute.computed import compute
 from generator.compute.programme import compute_programme
 from generator.load.validation import validate
 
@@ -296,7 +296,8 @@ def test_group_hidden_when_no_member_can_cover(make_data):
 def test_school_parts_keep_the_text_of_their_figures():
     """Parts share equal whole-number pairs between schools, but 75.0 is not 75: the totals that
     publish these figures must keep what the data said."""
-    from generator.compute.indicators import IndicatorValue, school_part
+    from generator.compute.indicators import IndicatorValue
+    from generator.compute.school_parts import school_part
 
     def value(numerator: str, denominator: str) -> IndicatorValue:
         return IndicatorValue(2024, "school", "s", "pass", Decimal(numerator), Decimal(denominator),

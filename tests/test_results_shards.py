@@ -13,7 +13,7 @@ from generator.load import tables as read_tables
 from generator.load import results as results_shards
 from generator.load.csv_files import parse_csv
 from generator.errors import DataErrors, Problems
-from generator.compute.indicators import Computed, compute
+from generator.compute.computed import Computed, compute
 from generator.cache.parsed_files import ParseCache
 from generator.compute.programme import compute_programme
 from generator.load.validation import RESULTS_COLUMNS, validate

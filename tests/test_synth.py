@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench import synth
-from generator.compute.indicators import compute
+from generator.compute.computed import compute
 from generator.model import STATUS_MENTOR
 from generator.load.validation import validate
 

@@ -35,7 +35,7 @@ from generator.model import MUNICIPALITY, ResultRows
 from generator.paths import REPO
 from generator.version import fingerprint
 from generator.cache.packs import Pack
-from generator.compute.indicators import Computed
+from generator.compute.computed import Computed
 from generator.render.site_data import published_view
 
 STATE_VERSION = "bundles-2"
@@ -124,6 +124,35 @@ class BundleCache:
     def load(self) -> dict[str, Entry]:
         """Entries by key: the last build's, and possibly older ones (same key, same files)."""
         return self._state.load() if self._state is not None else {}
+
+    def reuse(self, keys: Mapping[str, str], docs: Path, chart_dir: Path | None) -> tuple[dict[str, Entry], dict[str, Entry]]:
+        """(the previous build's entries, school → its entry where this build's key matches one).
+
+        The reused schools' files are in `docs` afterwards: the last build's kept docs folder
+        already holds the unchanged schools' files (the rest of it is deleted); other reused
+        entries are linked from the cache; an entry whose cached files were pruned is not reused
+        (the school is simply rendered like a new one)."""
+        previous = self.load()
+        in_tree, tree_files = self.claim_tree(docs)
+        reused = {code: previous[key] for code, key in keys.items() if key in previous and key in in_tree
+                  and tree_files.issuperset(previous[key].paths())}
+        kept = {path for entry in reused.values() for path in entry.paths()}
+        self.clean_tree(docs, tree_files - kept)
+        reused.update({code: previous[key] for code, key in keys.items() if code not in reused and key in previous
+                       and self.place(previous[key], docs, chart_dir)})
+        return previous, reused
+
+    def record(self, previous: dict[str, Entry], keys: Mapping[str, str], reused: Mapping[str, Entry],
+               fresh: Mapping[str, tuple[Mapping[str, str], Mapping[str, str], Mapping[int, tuple[str, str]]]],
+               docs: Path) -> dict[str, Entry]:
+        """This build's entries: the reused ones, and the `fresh` bundles (school → its files,
+        its charts as path → chart digest, its open-data rows) stored and linked into `docs`."""
+        entries = {keys[code]: entry for code, entry in reused.items()}
+        for code, (files, charts, open_data) in fresh.items():
+            entries[keys[code]] = self.store(files, charts, open_data, docs)
+        if entries != previous:  # the reused entries are the very objects loaded: cheap to compare
+            self.save(entries)
+        return entries
 
     def place(self, entry: Entry, docs: Path, chart_dir: Path | None) -> bool:
         """Link the entry's files into `docs`; False (with its files removed again) when any of

@@ -25,7 +25,7 @@ from generator.paths import CONTENT, EMBED_TEMPLATES, FEED_TEMPLATES, PAGE_TEMPL
 from generator.cache.parsed_files import ParseCache
 from generator.cache.sweep import Usage, digests, sweep
 from generator.load.validation import validate
-from generator.compute.indicators import Computed, compute_all
+from generator.compute.computed import Computed, compute_all
 from generator.compute.openness import all_warnings
 from generator.compute.programme import compute_programme
 from generator.charts.store import render_charts
@@ -34,7 +34,7 @@ from generator.render.feeds import render_feed
 from generator.render.open_data import open_data_files, school_rows
 from generator.render.pages import render
 from generator.build.archive import SnapshotBuild, apply_archive
-from generator.build.bundles import BundleCache, Entry, bundle_keys, code_version
+from generator.build.bundles import BundleCache, bundle_keys, code_version
 from generator.build.mkdocs_stage import child_config, prune_site, run_mkdocs
 
 log = logging.getLogger(__name__)
@@ -109,17 +109,7 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
     bundles, charts_cache = BundleCache(cache_root() / "build"), cache_dir()
     keys = bundle_keys(data_dir, [s.code for s in dataset.schools], dataset.results, values, dataset.years,
                        frozenset(i.code for i in dataset.indicators if i.publish == "school"), version)
-    previous = bundles.load()
-    # The last build's docs folder, when kept, already holds the unchanged schools' files: the
-    # rest of it is deleted. Other reused entries are linked from the cache; an entry whose
-    # cached files were pruned is simply rendered like a new one.
-    in_tree, tree_files = bundles.claim_tree(docs)
-    reuse = {code: previous[key] for code, key in keys.items() if key in previous and key in in_tree
-             and tree_files.issuperset(previous[key].paths())}
-    kept = {path for entry in reuse.values() for path in entry.paths()}
-    bundles.clean_tree(docs, tree_files - kept)
-    reuse.update({code: previous[key] for code, key in keys.items() if code not in reuse and key in previous
-                  and bundles.place(previous[key], docs, charts_cache)})
+    previous, reuse = bundles.reuse(keys, docs, charts_cache)
     skip = frozenset(reuse)
     bytecode = cache_root() / "jinja" / version.decode()[:16]
     bytecode.mkdir(parents=True, exist_ok=True)
@@ -148,13 +138,10 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
     steps(f"Страницы записаны: {len(rendered.pages)} (страниц школ из кэша: {len(reuse)})")
     stats = render_charts(rendered.charts, docs, charts_cache)
     steps(f"Графики: {len(rendered.charts)} (нарисовано {stats.rendered}, из кэша {stats.cached})")
-    entries: dict[str, Entry] = {keys[code]: entry for code, entry in reuse.items()}
-    for code in fresh:
-        files = {f"schools/{code}.md": rendered.pages[f"schools/{code}.md"], **embeds.by_school[code]}
-        charts = {path: stats.digests[path] for path in rendered.school_charts[code].values()}
-        entries[keys[code]] = bundles.store(files, charts, rows.get(code, {}), docs)
-    if entries != previous:  # the reused entries are the very objects loaded: cheap to compare
-        bundles.save(entries)
+    fresh_bundles = {code: ({f"schools/{code}.md": rendered.pages[f"schools/{code}.md"], **embeds.by_school[code]},
+                            {path: stats.digests[path] for path in rendered.school_charts[code].values()},
+                            rows.get(code, {})) for code in fresh}
+    entries = bundles.record(previous, keys, reuse, fresh_bundles, docs)
     write_pickle(work / BUNDLE_KEYS, sorted(entries))
     school_charts = (digest for entry in entries.values() for _, digest in entry.charts)
     write_pickle(work / USAGE, Usage(blobs=digests(digest for entry in entries.values() for _, digest in entry.files),

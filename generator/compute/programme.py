@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from generator.compute.indicators import NO_DATA, Computed, IndicatorValue, judge
+from generator.compute.indicators import NO_DATA, IndicatorValue, judge
+from generator.compute.computed import Computed
 from generator.model import Dataset, Target
 from generator.numbers import round_half_up, share
 

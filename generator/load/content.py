@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.errors import Problems
+from generator.errors import Problems, is_data_file, read_limited
 from generator.load.fields import Fields
 from generator.model import DOCUMENT_KINDS, NEWS_KINDS, Document, Link, NewsItem, Practice, Source
 from generator.load.documents import link
@@ -16,12 +16,10 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 def split_front_matter(path: Path, name: str, problems: Problems) -> tuple[object, str, int] | None:
     """(front matter, body, line where the body starts) of a Markdown file."""
-    if path.is_symlink():
-        problems.add(name, 0, "", "ссылки (symlink) не принимаются: положите сам файл")
+    if not is_data_file(path, name, problems):
         return None
-    raw = path.read_bytes()
-    if len(raw) > MAX_YAML_BYTES:
-        problems.add(name, 0, "", f"файл слишком большой ({len(raw)} байт)")
+    raw = read_limited(path, name, MAX_YAML_BYTES, problems)
+    if raw is None:
         return None
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")

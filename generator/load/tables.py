@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.load.csv_files import Row, Table, read_csv
-from generator.errors import Problems
+from generator.errors import Problems, is_data_file
 from generator.load.fields import parse_date
 from generator.model import SCHOOL_STATUSES, Measure, Mentorship, Rename, Result, School, Source, Status
 from generator.numbers import NumberError, parse_number
@@ -20,7 +20,7 @@ MEASURE_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 def read_table(data_dir: Path, name: str, required: tuple[str, ...], optional: tuple[str, ...],
                problems: Problems) -> Table | None:
     path = data_dir / name
-    if not path.exists():
+    if not is_data_file(path, name, problems):
         return None
     return read_csv(path, name, required, optional, problems)
 

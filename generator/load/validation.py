@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.load import documents as docs
 from generator.load import tables
-from generator.errors import DataProblem, Problems
+from generator.errors import DataProblem, Problems, is_data_file
 from generator.model import STATUS_MENTOR, Dataset, Indicator, Measure, Programme, Roadmap
 from generator.load.documents import PROGRAMME_CODES
 from generator.load import content
@@ -42,8 +42,7 @@ def _yaml_files(data_dir: Path, folder: str, problems: Problems,
     out = []
     for path in sorted(directory.glob("*.y*ml")):
         name = f"{folder}/{path.name}"
-        if path.is_symlink() or not path.is_file():
-            problems.add(name, 0, "", "ссылки (symlink) и папки с именем .yml не принимаются: положите сам файл")
+        if not is_data_file(path, name, problems):
             continue
         doc = read_yaml_file(path, name, problems, cache)
         if doc is not None:
@@ -59,11 +58,11 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
         problems.add(str(data_dir), 0, "", "папка с данными не найдена")
         problems.raise_if_any()
     for required in ("site.yml", "schools.csv", "statuses.csv"):
-        if not (data_dir / required).is_file():
+        if not (data_dir / required).exists() and not (data_dir / required).is_symlink():
             problems.add(required, 0, "", "обязательный файл отсутствует в папке данных")
 
     site = None
-    if (data_dir / "site.yml").is_file():
+    if is_data_file(data_dir / "site.yml", "site.yml", problems):
         doc = read_yaml_file(data_dir / "site.yml", "site.yml", problems, cache)
         if doc is not None:
             site = docs.site(doc, problems)
@@ -79,7 +78,7 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
     mentorships = tables.mentorships(mentorships_table, known, problems) if mentorships_table else ()
 
     indicators: list[tuple[Indicator, int]] = []
-    if (data_dir / "indicators.yml").is_file():
+    if is_data_file(data_dir / "indicators.yml", "indicators.yml", problems):
         doc = read_yaml_file(data_dir / "indicators.yml", "indicators.yml", problems, cache)
         if doc is not None:
             indicators = docs.indicators(doc, problems)
@@ -106,7 +105,7 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
                              for path in sorted((data_dir / "practices").glob("*.md"))) if p] \
         if (data_dir / "practices").is_dir() else []
     documents = []
-    if (data_dir / "documents.yml").is_file():
+    if is_data_file(data_dir / "documents.yml", "documents.yml", problems):
         doc = read_yaml_file(data_dir / "documents.yml", "documents.yml", problems, cache)
         if doc is not None:
             documents = content.documents(doc, data_dir, problems)
@@ -176,7 +175,7 @@ def _results(data_dir: Path, known: set[str], listed: set[str], indicators: list
     build found valid in the same context are not parsed until something asks for them."""
     name = "results.csv"
     empty = ResultRows(frozenset(), {})
-    if not (data_dir / name).exists():
+    if not is_data_file(data_dir / name, name, problems):
         return empty
     text = read_csv_text(data_dir / name, name, problems)
     if text is None:

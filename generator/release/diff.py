@@ -23,12 +23,12 @@ from pathlib import Path
 from generator.errors import DataErrors, InputError
 from generator.load.csv_files import decode, header_separator
 
-EXIT_REMOVED = 3
+EXIT_REMOVED = 3  # the exit code of `diff` when published figures disappear (not accepted)
 ROUNDING = Decimal("0.05")
 FIGURES = ("numerator", "denominator", "value", "change", "target")
 PROGRAMME_FIGURES = ("value", "target")
-SCOPES = {"school": "школа", "participants": "участники программы", "all": "все школы", "municipality": "муниципалитет"}
-STATUSES = {"achieved": "достигнута", "not_achieved": "не достигнута", "no_data": "нет данных",
+SCOPE_NAMES = {"school": "школа", "participants": "участники программы", "all": "все школы", "municipality": "муниципалитет"}
+TARGET_STATUS_NAMES = {"achieved": "достигнута", "not_achieved": "не достигнута", "no_data": "нет данных",
             "suppressed": "скрыто (малая группа)", "no_target": "цель не задана", "": "—"}
 FIGURE_NAMES = {"numerator": "числитель", "denominator": "знаменатель", "value": "значение",
                 "change": "изменение", "target": "цель"}
@@ -47,7 +47,7 @@ class State:
 
 
 @dataclass
-class Report:
+class ChangeReport:
     markdown: str
     removed: int  # published figures that disappear
     counts: dict[str, int]
@@ -106,7 +106,7 @@ def load_state(path: Path) -> State:
 
 def _load_data(path: Path) -> State:
     from generator.render.open_data import indicator_records, programme_records, published
-    from generator.compute.indicators import compute
+    from generator.compute.computed import compute
     from generator.compute.programme import compute_programme
     from generator.load.validation import validate
 
@@ -173,7 +173,7 @@ class _Out:
         self.add("")
 
 
-def compare(old: State, new: State, accept_removals: bool = False, max_rows: int = 200) -> Report:
+def compare(old: State, new: State, accept_removals: bool = False, max_rows: int = 200) -> ChangeReport:
     both_data = old.kind == "data" and new.kind == "data"
     titles = {**old.titles, **new.titles}
     schools = {**(old.schools or {}), **(new.schools or {})}
@@ -190,7 +190,7 @@ def compare(old: State, new: State, accept_removals: bool = False, max_rows: int
     removed, changed, targets, flips, other_status, added = [], [], [], [], [], []
     for key in sorted(old.indicators.keys() | new.indicators.keys(), key=_sort_key):
         year, scope, code, ind = key
-        where = (year, SCOPES.get(scope, scope), school(code), indicator(ind))
+        where = (year, SCOPE_NAMES.get(scope, scope), school(code), indicator(ind))
         a, b = old.indicators.get(key), new.indicators.get(key)
         if b is None:
             gone = [f for f in FIGURES if a.get(f, "")]
@@ -203,7 +203,7 @@ def compare(old: State, new: State, accept_removals: bool = False, max_rows: int
             continue
         gone = [f for f in FIGURES if a.get(f, "") and not b.get(f, "")]
         if gone:
-            why = STATUSES.get(b.get("status", ""), b.get("status", ""))
+            why = TARGET_STATUS_NAMES.get(b.get("status", ""), b.get("status", ""))
             removed.append((*where, _figures(a, gone), f"значение стало пустым (статус: {why})"))
         if a.get("value", "") and b.get("value", "") and not _same(a["value"], b["value"]):
             delta = _number(b["value"]) - _number(a["value"])
@@ -214,7 +214,7 @@ def compare(old: State, new: State, accept_removals: bool = False, max_rows: int
             targets.append((*where, _ru(a.get("target", "")), _ru(b.get("target", ""))))
         sa, sb = a.get("status", ""), b.get("status", "")
         if sa != sb:
-            row = (*where, STATUSES.get(sa, sa), STATUSES.get(sb, sb), f"{_ru(a.get('value', ''))} → {_ru(b.get('value', ''))}")
+            row = (*where, TARGET_STATUS_NAMES.get(sa, sa), TARGET_STATUS_NAMES.get(sb, sb), f"{_ru(a.get('value', ''))} → {_ru(b.get('value', ''))}")
             (flips if {sa, sb} == FLIP else other_status).append(row)
 
     # Programme indicators.
@@ -239,7 +239,7 @@ def compare(old: State, new: State, accept_removals: bool = False, max_rows: int
                 p_targets.append((year, ind, _ru(a.get("target", "")), _ru(b.get("target", ""))))
             sa, sb = a.get("status", ""), b.get("status", "")
             if sa != sb:
-                row = (year, ind, STATUSES.get(sa, sa), STATUSES.get(sb, sb))
+                row = (year, ind, TARGET_STATUS_NAMES.get(sa, sa), TARGET_STATUS_NAMES.get(sb, sb))
                 (p_flips if {sa, sb} == FLIP else p_other).append(row)
 
     # Schools and their statuses.
@@ -334,7 +334,7 @@ def compare(old: State, new: State, accept_removals: bool = False, max_rows: int
         out.add("</details>", "")
     if old.programme is None or new.programme is None:
         out.add("Показатели программы не сравнивались: нет programme.csv.", "")
-    return Report("\n".join(out.lines).rstrip("\n") + "\n", total_removed, counts)
+    return ChangeReport("\n".join(out.lines).rstrip("\n") + "\n", total_removed, counts)
 
 
 def _signed(value: Decimal) -> str:
@@ -352,5 +352,5 @@ def _sort_key(key: tuple[str, str, str, str]) -> tuple:
     return (year, order.get(scope, 9), school, indicator)
 
 
-def diff(old: Path, new: Path, accept_removals: bool = False, max_rows: int = 200) -> Report:
+def diff(old: Path, new: Path, accept_removals: bool = False, max_rows: int = 200) -> ChangeReport:
     return compare(load_state(old), load_state(new), accept_removals, max_rows)

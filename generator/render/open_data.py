@@ -9,14 +9,14 @@ from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 from generator.compute.indicators import IndicatorValue
-from generator.model import Dataset
+from generator.model import SCOPES, Dataset
 from generator.numbers import plain
 from generator.compute.programme import ProgrammeValue
 
 INDICATOR_COLUMNS = ("year", "scope", "school", "indicator", "numerator", "denominator", "value", "change", "target",
                      "status")
 PROGRAMME_COLUMNS = ("year", "indicator", "value", "target", "status")
-SCOPE_ORDER = {"school": 0, "participants": 1, "all": 2, "municipality": 3}
+SCOPE_ORDER = {scope: i for i, scope in enumerate(SCOPES)}  # rows sorted as model.SCOPES lists them
 
 
 def published(dataset: Dataset, values: list[IndicatorValue]) -> list[IndicatorValue]:
@@ -95,7 +95,7 @@ def datapackage(dataset: Dataset) -> str:
     indicator_fields = [
         _field("year", "Год", "integer"),
         _field("scope", "Уровень", "string", "school — школа; participants — участники программы; all — все школы; "
-               "municipality — муниципалитет", ("school", "participants", "all", "municipality")),
+               "municipality — муниципалитет", SCOPES),
         _field("school", "Код школы", "string", "Пусто, кроме уровня school"),
         _field("indicator", "Код показателя", "string"),
         _field("numerator", "Числитель", "number"),

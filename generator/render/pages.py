@@ -14,7 +14,8 @@ from jinja2 import Environment
 
 from generator.model import Dataset
 from generator.workers import default_workers, fork_context
-from generator.compute.indicators import Computed, IndicatorValue
+from generator.compute.indicators import IndicatorValue
+from generator.compute.computed import Computed
 from generator.compute.openness import SECTION_PAGES, SECTION_TITLES
 from generator.compute.programme import ProgrammeValue
 from generator.charts.spec import ChartSpec, alt_text

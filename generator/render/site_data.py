@@ -14,7 +14,8 @@ from datetime import date
 
 from generator.errors import BuildFailed
 from generator.model import STATUS_MENTOR, Dataset, ProgrammeTarget, Roadmap, Target
-from generator.compute.indicators import Computed, IndicatorValue, judge
+from generator.compute.indicators import IndicatorValue, judge
+from generator.compute.computed import Computed
 from generator.compute.openness import obligations, section_dates
 from generator.compute.programme import BETTER, UNITS, ProgrammeValue
 from generator.compute.roadmap_status import ItemState, deadline, judge_roadmap, periods, progress
