@@ -2,9 +2,10 @@
 
     python bench/run.py                       # N = 100, 1000, 5000; 6 years, 12 indicators
     python bench/run.py --sizes 100 1000      # fewer sizes
+    python bench/run.py --baseline /tmp/old   # also time another checkout's code (see below)
     make bench
 
-For each N: `generator.synth` writes bench-output/data-N/; a fresh Python process builds it cold
+For each N: `bench/synth.py` writes bench-output/data-N/; a fresh Python process builds it cold
 (an empty cache of its own), COLD_RUNS times in all, the first MKDOCS_RUNS of them with MkDocs;
 the cold runs alternate between the sizes, so that slow and fast spells of the machine fall on
 every size. Right after the last cold run of a size, WARM_RUNS warm rebuilds follow (the same
@@ -13,8 +14,9 @@ each phase at the fastest of its runs: the machine's noise is ±20 % per run, mo
 targets' margins. A fresh process per build makes peak RSS per build. Nothing is deleted between
 timed builds (see Scratch: on this machine a deletion slows file creation for a minute or more).
 
-The real pipeline is run — `generator.site_build.generate` then `run_mkdocs` — with the phase
-functions it imports wrapped in timers, so the benchmark follows whatever generate() does:
+The real pipeline is run — `generator.build.site.generate` then `run_mkdocs` — with the phase
+functions it imports wrapped in timers, so the benchmark follows whatever generate() does (the
+generator's module paths and names are in one table, after TITLES):
 
     load+validate  validate()
     indicators     compute_all() + compute_programme()
@@ -22,16 +24,25 @@ functions it imports wrapped in timers, so the benchmark follows whatever genera
     charts         render_charts()
     MkDocs build   run_mkdocs() (mkdocs build --strict, a child process)
 
-Warm builds reuse the bundles of unchanged schools (generator/bundles.py) from the same cache,
+Warm builds reuse the bundles of unchanged schools (generator/build/bundles.py) from the same cache,
 and the docs folder the previous build kept there (after MkDocs, as build_site does; the time
 that takes is reported, not counted in a phase).
 
 Peak RSS: for the phases in the generator process, its high-water mark at the end of the phase
 (ru_maxrss only grows); for charts, also the largest pool worker; for MkDocs, the largest of the
 mkdocs process itself. Output size: bytes the phase added (pages: docs/ without
-charts; charts: SVG files; MkDocs: the built site/, after site_build.prune_site as published). Results: bench-output/results.md and .json.
+charts; charts: SVG files; MkDocs: the built site/, after mkdocs_stage.prune_site as published). Results: bench-output/results.md and .json.
 
 Benchmarks, not tests: timings on a shared machine are noisy; compare ratios within one run.
+
+--baseline DIR compares with DIR, another checkout of this repository (say `git worktree add
+/tmp/old <commit>`): every timed build runs twice, right after each other, by our child and by
+DIR's own `bench/run.py --child`, the order swapped every round (the same arguments; cwd and
+PYTHONPATH make it import DIR's generator), on the same data (written once per size by our SYNTH), each with folders and a
+cache of its own (a side's warm builds reuse its own last cold build's cache). The report adds,
+per size and phase, both sides' fastest run, their min–max and whether ours is slower by more
+than the baseline's own spread. The child's command line and result JSON are what DIR's old
+child understands and writes: keep them as they are.
 """
 from __future__ import annotations
 
@@ -47,6 +58,8 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -55,6 +68,28 @@ sys.path.insert(0, str(REPO))
 PHASES = ("validate", "indicators", "pages", "charts", "mkdocs")
 TITLES = {"validate": "load+validate", "indicators": "indicators", "pages": "pages", "charts": "charts",
           "mkdocs": "MkDocs build", "total": "total"}
+
+# --------------------------------------------------------------------------- the generator's names
+# Every module path and name of the generator this file uses is here and nowhere else, so that
+# moving modules is an edit of this table alone. The parent imports SYNTH only (the data); the
+# child imports the rest, to build and to time the phases.
+SYNTH = "bench.synth"  # generate(schools, years, indicators, seed) -> files; write(files, folder)
+_SITE_BUILD = "generator.build.site"
+BUILD = {  # role: (module, name) the child calls
+    "generate": (_SITE_BUILD, "generate"),  # generate(data, work, steps) -> (dataset, counts, warnings)
+    "Steps": (_SITE_BUILD, "Steps"),
+    "keep_docs": (_SITE_BUILD, "keep_docs"),
+    "prune_site": (_SITE_BUILD, "prune_site"),
+    "run_mkdocs": (_SITE_BUILD, "run_mkdocs"),  # imported by a helper process (run_mkdocs_measured)
+}
+TIMED = {  # role: (module, name) of a phase function; generate() must call it by that module's
+    # global name, which the child replaces with a timer (see child for each role's phase)
+    "validate": (_SITE_BUILD, "validate"),
+    "compute_all": (_SITE_BUILD, "compute_all"),
+    "compute_programme": (_SITE_BUILD, "compute_programme"),
+    "render_charts": (_SITE_BUILD, "render_charts"),
+    "render": (_SITE_BUILD, "render"),
+}
 
 
 # --------------------------------------------------------------------------- measuring helpers
@@ -86,7 +121,7 @@ def fmt_mb(nbytes: float | None) -> str:
 # --------------------------------------------------------------------------- one build (child process)
 
 class Timer:
-    """Wraps functions of generator.site_build so their wall time adds up per phase."""
+    """Wraps phase functions of the generator (TIMED) so their wall time adds up per phase."""
 
     def __init__(self):
         self.seconds = {p: 0.0 for p in PHASES}
@@ -96,7 +131,7 @@ class Timer:
     def wrap(self, module, name: str, phase: str, after=None) -> None:
         original = getattr(module, name, None)
         if original is None:
-            print(f"  (в site_build нет {name}: фаза {phase} не выделена)", file=sys.stderr)
+            print(f"  (в {module.__name__} нет {name}: фаза {phase} не выделена)", file=sys.stderr)
             return
 
         def timed(*args, **kwargs):
@@ -112,12 +147,13 @@ class Timer:
 
 
 def run_mkdocs_measured(config: Path, as_of) -> tuple[float, float]:
-    """site_build.run_mkdocs in a small helper process; (seconds, peak RSS MB of the mkdocs process).
+    """BUILD's run_mkdocs in a small helper process; (seconds, peak RSS MB of the mkdocs process).
 
     The helper reports its RUSAGE_CHILDREN, i.e. mkdocs alone: a process started from this (large)
     one would inherit this one's high-water mark across exec.
     """
-    code = ("import sys, datetime, resource; from pathlib import Path; from generator.site_build import run_mkdocs; "
+    module, name = BUILD["run_mkdocs"]
+    code = (f"import sys, datetime, resource; from pathlib import Path; from {module} import {name} as run_mkdocs; "
             "a = sys.argv[2]; run_mkdocs(Path(sys.argv[1]), datetime.date.fromisoformat(a) if a else None); "
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     started = time.perf_counter()
@@ -129,11 +165,18 @@ def run_mkdocs_measured(config: Path, as_of) -> tuple[float, float]:
     return seconds, int(proc.stdout.split()[-1]) / 1024
 
 
+def built(role: str):
+    """The generator's object for a role in BUILD (imported by the child only)."""
+    module, name = BUILD[role]
+    return getattr(import_module(module), name)
+
+
 def child(data: Path, work: Path, cache: Path, label: str, mkdocs: bool = True) -> dict:
     os.environ["SHNOR_CACHE_DIR"] = str(cache)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     started_all = time.perf_counter()
-    from generator import site_build  # imported inside: import time is not a phase
+    # the generator is imported here, not at the top: import time is not a phase
+    generate, Steps, keep_docs, prune_site = (built(role) for role in ("generate", "Steps", "keep_docs", "prune_site"))
 
     timer = Timer()
 
@@ -147,18 +190,22 @@ def child(data: Path, work: Path, cache: Path, label: str, mkdocs: bool = True) 
     def rendered(result, args, kwargs):
         timer.extra["pages"] = len(result.pages)
 
-    timer.wrap(site_build, "validate", "validate",
-               lambda r, a, k: timer.extra.update(schools=len(r.dataset.schools), warnings=len(r.warnings)))
-    timer.wrap(site_build, "compute_all", "indicators", lambda r, a, k: timer.extra.update(values=len(r)))
-    timer.wrap(site_build, "compute_programme", "indicators")
-    timer.wrap(site_build, "render_charts", "charts", charts_done)
-    timer.wrap(site_build, "render", "pages", rendered)  # counted in pages anyway; kept for the page count
+    phases = {  # role in TIMED: (phase, what to note from its result)
+        "validate": ("validate", lambda r, a, k: timer.extra.update(schools=len(r.dataset.schools),
+                                                                     warnings=len(r.warnings))),
+        "compute_all": ("indicators", lambda r, a, k: timer.extra.update(values=len(r))),
+        "compute_programme": ("indicators", None),
+        "render_charts": ("charts", charts_done),
+        "render": ("pages", rendered),  # counted in pages anyway; kept for the page count
+    }
+    for role, (module, name) in TIMED.items():
+        timer.wrap(import_module(module), name, *phases[role])
 
     work.mkdir(parents=True)  # a folder of its own (Scratch): nothing is deleted before a timed build
-    steps = site_build.Steps(4, enabled=False)
+    steps = Steps(4, enabled=False)
     import_seconds = time.perf_counter() - started_all
     started = time.perf_counter()
-    dataset, counts, warnings = site_build.generate(data, work, steps)
+    dataset, counts, warnings = generate(data, work, steps)
     generate_seconds = time.perf_counter() - started
     # pages = everything in generate() that is not validate, indicators or charts
     timer.seconds["pages"] = generate_seconds - timer.seconds["validate"] - timer.seconds["indicators"] \
@@ -172,15 +219,15 @@ def child(data: Path, work: Path, cache: Path, label: str, mkdocs: bool = True) 
           f"графики {timer.seconds['charts']:.1f}: нарисовано {timer.extra.get('charts_rendered')})"
           + ("; MkDocs…" if mkdocs else ""), file=sys.stderr, flush=True)
     if not mkdocs:  # a repeat of the cold build for its phases only
-        site_build.keep_docs(work)
+        keep_docs(work)
         return {"label": label, "seconds": timer.seconds, "before_mkdocs_seconds": generate_seconds}
 
     seconds, rss = run_mkdocs_measured(work / "mkdocs.yml", dataset.site.as_of)
     timer.seconds["mkdocs"], timer.rss["mkdocs"] = seconds, rss
     site = work / "site"
-    site_build.prune_site(site)  # as published (UTF-8 search index, no source maps); not timed
+    prune_site(site)  # as published (UTF-8 search index, no source maps); not timed
     started = time.perf_counter()
-    site_build.keep_docs(work)  # as build_site finishes: the docs folder is kept for the next build
+    keep_docs(work)  # as build_site finishes: the docs folder is kept for the next build
     keep_seconds = time.perf_counter() - started
     sizes["mkdocs"] = tree_bytes(site)
     school_pages = [p.stat().st_size for p in (site / "schools").glob("*/index.html")]
@@ -299,14 +346,68 @@ class Scratch:
         self.settle()
 
 
-def run_child(args, scratch: Scratch, n: int, data: Path, mode: str, cache: Path, mkdocs: bool = True) -> dict:
+@dataclass(frozen=True)
+class Side:
+    """Whose code a timed build runs: ours (this checkout) or the baseline's (--baseline DIR)."""
+
+    repo: Path
+    script: Path  # its bench/run.py, whose --child builds
+    tag: str = ""  # "" for ours; names the baseline's result files, folders and labels
+
+    def result(self, n: int, mode: str) -> str:  # "baseline-…": --report's glob of ours must not match it
+        return f"{self.tag or 'result'}-{n}-{mode}.json"
+
+    def folder(self, name: str) -> str:
+        return f"{self.tag}-{name}" if self.tag else name
+
+    def label(self, label: str) -> str:
+        return f"{label} {self.tag}" if self.tag else label
+
+    def env(self) -> dict[str, str] | None:
+        if not self.tag:
+            return None  # ours: the environment as it is (as before --baseline existed)
+        # its own generator first in every process of its build: the child puts its checkout first
+        # in sys.path itself and starts its helpers there, this covers anything started elsewhere
+        path = os.environ.get("PYTHONPATH")
+        return {**os.environ, "PYTHONPATH": os.pathsep.join([str(self.repo)] + ([path] if path else []))}
+
+
+OURS = Side(REPO, Path(__file__).resolve())
+
+
+def baseline_side(folder: str, probe_cwd: Path) -> Side:
+    """The --baseline checkout, checked before anything is deleted or timed."""
+    repo = Path(folder).resolve()
+    side = Side(repo, repo / "bench" / "run.py", "baseline")
+    if not side.script.is_file():
+        raise SystemExit(f"--baseline {folder}: нет {side.script} (нужна другая копия этого репозитория)")
+    # A process of its build that is started elsewhere must import its generator, not ours: ask one
+    # (in a child process: the parent imports no generator module but SYNTH).
+    probe = subprocess.run([sys.executable, "-c", "import generator; print(generator.__file__)"], cwd=probe_cwd,
+                           env=side.env(), stdout=subprocess.PIPE, text=True)
+    found = Path(probe.stdout.strip()).resolve() if probe.returncode == 0 and probe.stdout.strip() else None
+    if found is None or repo not in found.parents:
+        raise SystemExit(f"--baseline {folder}: процесс сборки импортирует generator из {found}, а не из {repo}")
+    return side
+
+
+def describe(repo: Path) -> str:
+    """The checkout's commit for the report (`-dirty`: with changes not committed)."""
+    proc = subprocess.run(["git", "-C", str(repo), "describe", "--always", "--dirty"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True)
+    return proc.stdout.strip() if proc.returncode == 0 else "?"
+
+
+def run_child(args, scratch: Scratch, n: int, data: Path, mode: str, cache: Path, mkdocs: bool = True,
+              side: Side = OURS) -> dict:
     out = Path(args.out).resolve()
-    result_file = out / f"result-{n}-{mode}.json"
+    result_file = out / side.result(n, mode)
     scratch.make_room(n)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--data", str(data),
-           "--work", str(scratch.folder(f"work-{n}-{mode}")), "--cache", str(cache),
-           "--label", f"N={n} {mode}", "--result", str(result_file)] + ([] if mkdocs else ["--no-mkdocs"])
-    subprocess.run(cmd, check=True, cwd=REPO)
+    # the same command line for the baseline's child: it is that checkout's unmodified code
+    cmd = [sys.executable, str(side.script), "--child", "--data", str(data),
+           "--work", str(scratch.folder(side.folder(f"work-{n}-{mode}"))), "--cache", str(cache),
+           "--label", side.label(f"N={n} {mode}"), "--result", str(result_file)] + ([] if mkdocs else ["--no-mkdocs"])
+    subprocess.run(cmd, check=True, cwd=side.repo, env=side.env())
     return json.loads(result_file.read_text(encoding="utf-8"))
 
 
@@ -446,7 +547,81 @@ def best_runs(entry: dict) -> dict:
     return out
 
 
-def report(results: dict[int, dict], args, changes: dict[int, list[str]]) -> str:
+def runs_line(entry: dict, title: str = "Runs") -> str:
+    """Every run of a size: before MkDocs by phase, then MkDocs."""
+    cold, warm = runs_of(entry, "cold", COLD_RUNS), runs_of(entry, "warm", WARM_RUNS)
+    built = mkdocs_builds(entry)
+    return (f"{title}, before MkDocs (validate / indicators / pages / charts): "
+            + "; ".join(f"{run['label']} {run['before_mkdocs_seconds']:.2f} s ("
+                        + " / ".join(f"{run['seconds'][p]:.2f}" for p in PHASES[:-1]) + ")"
+                        for run in cold + warm)
+            + ". MkDocs: " + ", ".join(f"{run['label']} {run['seconds']['mkdocs']:.1f} s" for run in built)
+            + ".")
+
+
+COMPARED = PHASES[:-1] + ("before", "mkdocs", "total")  # rows of the comparison with --baseline
+
+
+def side_seconds(entry: dict, kind: str, phase: str) -> list[float]:
+    """One side's seconds of a phase in each of its runs of one kind (cold or warm) that measured it.
+    MkDocs and total only in the runs with MkDocs; unlike the tables, a warm build's MkDocs is not
+    pooled with the cold ones: it has measured systematically slower, which would pass for noise."""
+    runs = runs_of(entry, kind, COLD_RUNS if kind == "cold" else WARM_RUNS)
+    if phase == "before":
+        return [run["before_mkdocs_seconds"] for run in runs]
+    if phase == "total":
+        return [run["total_seconds"] for run in runs if with_mkdocs(run)]
+    return [run["seconds"][phase] for run in runs if phase != "mkdocs" or with_mkdocs(run)]
+
+
+def fmt_s(seconds: float) -> str:
+    return f"{seconds:.3f}" if seconds < 1 else f"{seconds:.2f}" if seconds < 100 else f"{seconds:.1f}"
+
+
+def spread(seconds: list[float]) -> str:
+    if len(seconds) < 2:
+        return "— (one run)"
+    return f"{max(seconds) / min(seconds) - 1:.1%}" if min(seconds) > 0 else "—"
+
+
+def verdict(base: list[float], ours: list[float]) -> str:
+    """Whether ours is slower than the baseline by more than the baseline's own spread (max/min − 1)."""
+    if min(base) <= 0:
+        return "can't tell: the baseline measured 0 s"
+    change = min(ours) / min(base) - 1
+    if len(base) < 2:
+        return f"can't tell: one baseline run, so no spread to compare with (ours {change:+.1%})"
+    noise = max(base) / min(base) - 1
+    if change > noise:
+        return f"ours is **slower** than the baseline by more than the baseline's spread ({change:+.1%} > {noise:.1%})"
+    faster = min(base) / min(ours) - 1 > noise  # the same test the other way round
+    return (f"ours is not slower than the baseline by more than the baseline's spread ({change:+.1%} ≤ {noise:.1%})"
+            + ("; it is faster by more than that spread" if faster else ""))
+
+
+def comparison(n: int, base: dict, ours: dict) -> str:
+    titles = {**TITLES, "before": "before MkDocs"}
+    lines = [f"#### N = {n}: ours vs baseline", "",
+             "| phase | runs, baseline / ours | baseline fastest, s | baseline min–max, s | baseline spread | "
+             "ours fastest, s | ours min–max, s | ours spread | ours / baseline |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    said = []
+    for kind in ("cold", "warm"):
+        for phase in COMPARED:
+            b, o = side_seconds(base, kind, phase), side_seconds(ours, kind, phase)
+            if not b or not o:
+                continue
+            name = f"{kind}: {titles[phase]}"
+            ratio = f"{min(o) / min(b):.3f}" if min(b) > 0 else "—"
+            lines.append(f"| {name} | {len(b)} / {len(o)} | {fmt_s(min(b))} | {fmt_s(min(b))}–{fmt_s(max(b))} | "
+                         f"{spread(b)} | {fmt_s(min(o))} | {fmt_s(min(o))}–{fmt_s(max(o))} | {spread(o)} | {ratio} |")
+            said.append(f"- {name}: {verdict(b, o)}.")
+    return "\n".join(lines + [""] + said + ["", runs_line(base, "Baseline runs")])
+
+
+def report(results: dict[int, dict], args, changes: dict[int, list[str]],
+           baseline: tuple[dict, dict[int, dict]] | None = None) -> str:
+    """The tables; with `baseline` (what it is, and its runs per size), a comparison after them."""
     raw = results
     results = {n: best_runs(entry) for n, entry in results.items()}
     parts = [f"### Benchmark: {args.years} years, {args.indicators} indicators, seed {args.seed}", "",
@@ -457,17 +632,23 @@ def report(results: dict[int, dict], args, changes: dict[int, list[str]]) -> str
              "it the same pages but for one school's figures.", ""]
     for n in sorted(results):
         parts += [phase_table(n, results[n]["cold"], results[n].get("warm")), ""]
-        cold, warm = runs_of(raw[n], "cold", COLD_RUNS), runs_of(raw[n], "warm", WARM_RUNS)
-        built = mkdocs_builds(raw[n])
-        parts += ["Runs, before MkDocs (validate / indicators / pages / charts): "
-                  + "; ".join(f"{run['label']} {run['before_mkdocs_seconds']:.2f} s ("
-                              + " / ".join(f"{run['seconds'][p]:.2f}" for p in PHASES[:-1]) + ")"
-                              for run in cold + warm)
-                  + ". MkDocs: " + ", ".join(f"{run['label']} {run['seconds']['mkdocs']:.1f} s" for run in built)
-                  + ".", ""]
+        parts += [runs_line(raw[n]), ""]
         if n in changes:
             parts += ["Warm rebuilds after changing, one more each time: " + "; ".join(changes[n]) + ".", ""]
     parts += ["#### Targets", "", targets(results), ""]
+    if baseline is not None:
+        about, base = baseline
+        parts += ["### Ours vs baseline", "",
+                  f"Ours: {REPO} at {about.get('ours', '?')}; baseline: {about.get('dir', '?')} at "
+                  f"{about.get('commit', '?')}. Every timed build ran twice, right after each other: by our "
+                  "code, then by the baseline's (its own child and generator), on the same data, each with "
+                  "folders and a cache of its own (a side's warm builds reuse the cache of its own last cold "
+                  f"build). Fastest: the fastest of a side's runs of that kind ({COLD_RUNS} cold, MkDocs and "
+                  f"total in the first {MKDOCS_RUNS} of them; {WARM_RUNS} warm, MkDocs and total in the first); "
+                  "min–max and spread (slowest / fastest − 1) over the same runs: a difference within the "
+                  "baseline's spread is within this run's own noise.", ""]
+        for n in sorted(set(raw) & set(base)):
+            parts += [comparison(n, base[n], raw[n]), ""]
     return "\n".join(parts)
 
 
@@ -480,7 +661,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(REPO / "bench-output"))
     parser.add_argument("--no-warm", action="store_true", help="only cold builds")
     parser.add_argument("--report", action="store_true",
-                        help="only print the tables from the result-*.json files already in --out")
+                        help="only print the tables from the result-*.json files already in --out "
+                             "(with the comparison, if baseline-*.json files are there too)")
+    parser.add_argument("--baseline", metavar="DIR",
+                        help="another checkout of this repository (an older commit): run every timed build "
+                             "by its code too, alternating with ours, and compare")
     # internal: one build in this process
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
@@ -496,7 +681,7 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.result).write_text(json.dumps(result, indent=1), encoding="utf-8")
         return 0
 
-    from generator import synth
+    synth = import_module(SYNTH)  # the one generator module the parent imports
 
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -510,25 +695,55 @@ def main(argv: list[str] | None = None) -> int:
             if change.exists():
                 changes[int(n)] = change.read_text(encoding="utf-8").splitlines()
         results = {n: r for n, r in results.items() if "cold" in r}
-        print(report(results, args, changes))
+        base: dict[int, dict] = {}
+        for path in sorted(out.glob("baseline-*-*.json")):
+            _, n, mode = path.stem.split("-")
+            base.setdefault(int(n), {})[mode] = json.loads(path.read_text(encoding="utf-8"))
+        base = {n: r for n, r in base.items() if "cold" in r}
+        info = out / "baseline.json"
+        print(report(results, args, changes,
+                     (json.loads(info.read_text(encoding="utf-8")) if info.exists() else {}, base) if base else None))
         return 0
+    sides = [OURS]
+    baseline: Side | None = None
+    about: dict[str, str] = {}
+    if args.baseline:  # checked before anything is deleted
+        baseline = baseline_side(args.baseline, out)
+        sides.append(baseline)
+        about = {"dir": str(baseline.repo), "commit": describe(baseline.repo), "ours": describe(REPO)}
     scratch = Scratch(out)
     scratch.delete(everything=True)  # an earlier `make bench`'s folders (the wait overlaps the data's writing)
+    (out / "results-baseline.json").unlink(missing_ok=True)  # an earlier run's; results.json is rewritten too
+    if baseline is not None:  # the baseline results of other sizes may be another baseline's
+        for stale in out.glob("baseline-*-*.json"):
+            stale.unlink()
+        (out / "baseline.json").write_text(json.dumps(about, indent=1), encoding="utf-8")
+    results_of: dict[Side, dict[int, dict]] = {side: {} for side in sides}
+    results = results_of[OURS]
     for n in args.sizes:
         data = out / f"data-{n}"
         print(f"N={n}: синтетические данные → {data}", file=sys.stderr, flush=True)
         if data.exists():
             shutil.rmtree(data)
-        synth.write(synth.generate(n, args.years, args.indicators, args.seed), data)
-        for stale in out.glob(f"result-{n}-*.json"):
+        synth.write(synth.generate(n, args.years, args.indicators, args.seed), data)  # for both sides
+        for stale in [*out.glob(f"result-{n}-*.json"), *out.glob(f"baseline-{n}-*.json")]:
             stale.unlink()
-        results[n] = {}
+        for side in sides:
+            results_of[side][n] = {}
+
+    def compared() -> tuple[dict, dict[int, dict]] | None:
+        if baseline is None:
+            return None
+        return about, {n: r for n, r in results_of[baseline].items() if "cold" in r}
 
     def save() -> None:
         done = {n: r for n, r in results.items() if "cold" in r}
         (out / "results.json").write_text(json.dumps({str(k): v for k, v in done.items()}, indent=1),
                                           encoding="utf-8")
-        (out / "results.md").write_text(report(done, args, changes), encoding="utf-8")
+        if baseline is not None:
+            (out / "results-baseline.json").write_text(
+                json.dumps({str(k): v for k, v in compared()[1].items()}, indent=1), encoding="utf-8")
+        (out / "results.md").write_text(report(done, args, changes, compared()), encoding="utf-8")
 
     # The cold runs alternate between the sizes (100, 1000, 5000, 100, 1000, 5000, …): this machine
     # has slow and fast spells minutes long, and the ratios compare sizes, so each size gets runs in
@@ -536,27 +751,37 @@ def main(argv: list[str] | None = None) -> int:
     # before it. In the last round each size's warm builds follow its cold run at once (same spell
     # again: the warm target compares the two), starting from the cache that run left; each warm
     # build changes one more school, so each has exactly one school to redo.
+    # With --baseline, each build is run by ours and at once by the baseline's code, the order
+    # swapped every round (A B, B A, A B, …): both sides get every spell of the machine alike, and
+    # neither always runs second (in A/A runs the second of a pair was 4–24 % slower in MkDocs).
     for k in range(1, COLD_RUNS + 1):
         for n in args.sizes:
             mode = "cold" if k == 1 else f"cold{k}"
-            cache = scratch.folder(f"cache-{n}-{mode}")  # cold means an empty cache of its own
-            results[n][mode] = run_child(args, scratch, n, out / f"data-{n}", mode, cache, mkdocs=k <= MKDOCS_RUNS)
-            save()
-            used = [scratch.folder(f"work-{n}-{mode}"), cache]
+            used: list[Path] = []
+            caches: dict[Side, Path] = {}
+            for side in (sides if k % 2 else sides[::-1]):
+                cache = scratch.folder(side.folder(f"cache-{n}-{mode}"))  # cold means an empty cache of its own
+                results_of[side][n][mode] = run_child(args, scratch, n, out / f"data-{n}", mode, cache,
+                                                      mkdocs=k <= MKDOCS_RUNS, side=side)
+                save()
+                used += [scratch.folder(side.folder(f"work-{n}-{mode}")), cache]
+                caches[side] = cache
             if k == COLD_RUNS and not args.no_warm:
                 data, changes[n] = out / f"data-{n}", []
                 for w in range(1, WARM_RUNS + 1):
                     warm = "warm" if w == 1 else f"warm{w}"
-                    changed = out / f"data-{n}-{warm}"
+                    changed = out / f"data-{n}-{warm}"  # the same changed data for both sides
                     changes[n].append(change_one_school(data, changed, nth=w - 1))
                     (out / f"change-{n}.txt").write_text("\n".join(changes[n]) + "\n", encoding="utf-8")
-                    results[n][warm] = run_child(args, scratch, n, changed, warm, cache, mkdocs=w == 1)
-                    save()
-                    used.append(scratch.folder(f"work-{n}-{warm}"))
+                    for side in (sides if w % 2 else sides[::-1]):  # each side's chain: its last cold build's cache
+                        results_of[side][n][warm] = run_child(args, scratch, n, changed, warm, caches[side],
+                                                              mkdocs=w == 1, side=side)
+                        save()
+                        used.append(scratch.folder(side.folder(f"work-{n}-{warm}")))
                     data = changed
             scratch.discard(*used)
     scratch.delete(everything=True)
-    text = report(results, args, changes)
+    text = report(results, args, changes, compared())
     print(text)
     print(f"(также в {out / 'results.md'})", file=sys.stderr)
     return 0

@@ -77,6 +77,8 @@ def _report_errors(err: DataErrors) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
+    # Each command imports its stage when it runs: `--help` and a typo in the arguments answer at
+    # once, without loading matplotlib, Jinja and the rest of the pipeline.
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
@@ -125,7 +127,7 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-# --- snapshot, diff, publish (generator/snapshot.py, diff.py, publish.py) ------------------------
+# --- snapshot, diff, publish (generator/release/) ------------------------------------------
 _ARCHIVE_COMMANDS = ("snapshot", "diff", "publish")
 
 

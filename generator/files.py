@@ -5,7 +5,6 @@ import contextlib
 import hashlib
 import os
 import pickle
-import shutil
 import tempfile
 from pathlib import Path
 

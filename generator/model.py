@@ -1,4 +1,9 @@
-"""The validated data model: plain frozen dataclasses, no I/O."""
+"""The validated data model: plain frozen dataclasses, no I/O.
+
+One concern, though past 300 lines: these ~30 small classes are the contract every stage shares
+(the loaders build them, every later stage reads them), and `Dataset` holds the indexes over them;
+split across files, a reader would have to open several to see what one data file becomes.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -316,8 +316,8 @@ def test_unreadable_stored_frame_is_drawn_again(tmp_path, monkeypatch):
     specs = many_specs(1)
     monkeypatch.setattr(points, "FRAMES", {})
     render_charts(specs, tmp_path / "first", tmp_path / "cache", workers=1)
-    for frame in (tmp_path / "cache" / "frames").glob("*.pickle"):
-        frame.write_bytes(b"not a pickle")
+    for stored in (tmp_path / "cache" / "frames").glob("*.pickle"):
+        stored.write_bytes(b"not a pickle")
     monkeypatch.setattr(points, "FRAMES", {})
     (key, spec), = specs.items()
     (tmp_path / "cache" / f"{spec_hash(spec)}.svg").unlink()

@@ -10,13 +10,14 @@ import pytest
 from conftest import DATA
 from test_validation import INDICATOR  # a share indicator: passed / sat
 from generator.load import tables as read_tables
-from generator.load import results as results_shards
+from generator.load import shards as results_shards
 from generator.load.csv_files import parse_csv
 from generator.errors import DataErrors, Problems
 from generator.compute.computed import Computed, compute
 from generator.cache.parsed_files import ParseCache
 from generator.compute.programme import compute_programme
-from generator.load.validation import RESULTS_COLUMNS, validate
+from generator.load.results import RESULTS_COLUMNS
+from generator.load.validation import validate
 
 
 def shard_rows(text: str) -> dict[str, list[tuple[int, list[str]]]]:

@@ -92,7 +92,7 @@ def code_version(root: Path = REPO) -> bytes:
 def bundle_keys(data_dir: Path, codes: Iterable[str], results: ResultRows, computed: Computed,
                 years: tuple[int, ...], school_level: frozenset[str], version: bytes) -> dict[str, str]:
     """School code → key of its bundle in this build. `results`: the digests of each school's
-    rows of results.csv (results_shards); `school_level`: the indicators published per school,
+    rows of results.csv (load/shards.py); `school_level`: the indicators published per school,
     the only ones whose «все школы района» series a bundle may show. `version`: code_version()."""
     digests = results.digests
     if None in digests.values():  # results.csv was read whole: any change in it re-renders everyone

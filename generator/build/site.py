@@ -172,7 +172,7 @@ def keep_docs(work: Path) -> None:
 
 
 def tidy_cache(work: Path, started: float) -> None:
-    """After a finished build: delete the cached files that no recent build used (cache_sweep).
+    """After a finished build: delete the cached files that no recent build used (cache/sweep.py).
     `started`: the build's start (time.time()). A failure only leaves the cache larger."""
     usage = read_pickle(work / USAGE)
     if not isinstance(usage, Usage):

@@ -22,7 +22,7 @@ class ParseCache:
 
     def __init__(self, root: Path, version: bytes):
         self.root, self.version = root, version
-        self.used: set[str] = set()  # "<2 hex>/<file>" this build read or wrote (cache_sweep)
+        self.used: set[str] = set()  # "<2 hex>/<file>" this build read or wrote (cache/sweep.py)
 
     def _path(self, kind: str, raw: bytes) -> Path:
         digest = hashlib.sha256(self.version + b"\0" + kind.encode() + b"\0" + raw).hexdigest()

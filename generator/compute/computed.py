@@ -26,7 +26,7 @@ class Computed:
     """Indicator values: groups and the municipality at once, each school's when first asked for.
 
     A rebuild after one school's figures changed computes that school's series only; the others'
-    come from `cache` by the digest of their rows (results_shards). Group totals and secondary
+    come from `cache` by the digest of their rows (load/shards.py). Group totals and secondary
     suppression need only each school's figures (`SchoolPart.pairs`), never its value objects.
     """
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from generator.errors import Problems
 from generator.load.fields import Fields

@@ -229,3 +229,17 @@ def renames(table: Table, known: set[str], problems: Problems) -> tuple[Rename, 
                 continue
             out.append(Rename(old, current, rename.date, rename.reason))
     return tuple(out)
+
+
+def check_years(bounds: tuple[int, int, int], year_tables: list, problems: Problems) -> None:
+    """Rows whose `year` is outside (first, last allowed reporting year, current year)."""
+    low, high, current_year = bounds
+    for table in year_tables:
+        if table is None:
+            continue
+        for row in table.rows:
+            text = row.get("year")
+            if text.isdigit() and len(text) == 4 and not low <= int(text) <= high:
+                why = "позже текущего отчётного года (current_year в site.yml)" if int(text) > current_year \
+                    else "вне периода программ (с учётом базового года)"
+                problems.add(table.name, row.line, "year", f"ожидался год от {low} до {high}, найдено {text}: {why}")

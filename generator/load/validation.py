@@ -11,17 +11,14 @@ from generator.errors import DataProblem, Problems, is_data_file
 from generator.model import STATUS_MENTOR, Dataset, Indicator, Measure, Programme, Roadmap
 from generator.load.documents import PROGRAMME_CODES
 from generator.load import content
-from generator.load import results as shards
-from generator.load.csv_files import check_header, parse_csv, read_csv_text
-from generator.cache.parsed_files import MISSING, ParseCache
-from generator.model import Figures, ResultRows
+from generator.load.results import RESULTS_COLUMNS, read_results  # noqa: F401 - the columns of every table are listed here
+from generator.cache.parsed_files import ParseCache
 from generator.load.yaml_files import read_yaml_file
 
 SCHOOLS_COLUMNS = (("code", "name", "short_name"), ("district", "website", "address"))
 STATUSES_COLUMNS = (("year", "school", "status"), ())
 MENTORSHIPS_COLUMNS = (("year", "mentor", "mentee"), ("agreement", "agreement_date", "forms"))
 MEASURES_COLUMNS = (("code",), ("title", "unit"))
-RESULTS_COLUMNS = (("year", "school", "measure", "value"), ())
 RENAMES_COLUMNS = (("old_code", "new_code"), ("date", "reason"))
 KNOWN_FILES = ("site.yml", "schools.csv", "statuses.csv", "mentorships.csv", "measures.csv", "results.csv",
                "indicators.yml", "renames.csv")
@@ -116,9 +113,9 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
     _check_roadmaps(roadmaps, {p.code for p in programmes}, known, problems)
 
     bounds = _year_bounds(site.current_year, programmes) if site is not None else None
-    results = _results(data_dir, known, listed, [i for i, _ in indicators], bounds, problems, cache)
+    results = read_results(data_dir, known, listed, [i for i, _ in indicators], bounds, problems, cache)
     if bounds is not None:
-        _check_years(bounds, [statuses_table, mentorships_table], problems)
+        tables.check_years(bounds, [statuses_table, mentorships_table], problems)
         _check_programme_targets(site.programme_targets, {i.code for i, _ in indicators}, problems)
     if mentorships and statuses:
         _warn_pairs(mentorships, statuses, warnings)
@@ -169,92 +166,6 @@ def _check_content(news, practices, documents, roadmaps, schools: set[str], prob
                 problems.add(p.source.file, 0, "materials", f"документ «{m.document}» не найден в documents.yml")
 
 
-def _results(data_dir: Path, known: set[str], listed: set[str], indicators: list[Indicator],
-             bounds: tuple[int, int, int] | None, problems: Problems, cache: ParseCache | None) -> ResultRows:
-    """results.csv, checked school by school (see results_shards); a school's rows that an earlier
-    build found valid in the same context are not parsed until something asks for them."""
-    name = "results.csv"
-    empty = ResultRows(frozenset(), {})
-    if not is_data_file(data_dir / name, name, problems):
-        return empty
-    text = read_csv_text(data_dir / name, name, problems)
-    if text is None:
-        return empty
-    source = shards.split(text)
-    if source is None:  # not one record per line: the CSV parser reads it whole
-        table = parse_csv(text, name, *RESULTS_COLUMNS, problems)
-        if table is None:
-            return empty
-        rows = _checked_rows(table, known, listed, indicators, bounds, problems)
-        by_school = _figures_by_school(rows)
-        return ResultRows(frozenset(r.year for r in rows), dict.fromkeys(by_school), by_school)
-    if not check_header(list(source.header), name, source.header_line, *RESULTS_COLUMNS, problems):
-        return empty
-    shares = sorted((i.code, i.numerator, i.denominator) for i in indicators if i.is_share)
-    context = repr((source.header_digest, sorted(listed), shares, bounds)).encode("utf-8")
-    # Shards found valid in this context by an earlier build: key → the years of their rows.
-    valid_before = cache.get("results-valid", context) if cache is not None and bounds is not None else MISSING
-    valid_before = valid_before if isinstance(valid_before, dict) else {}
-    valid: dict[str, frozenset[int]] = {}
-    figures, years = {}, set()
-
-    def parse(school: str, into: Problems) -> Figures:
-        table = shards.shard_table(name, source, source.shards[school], into)
-        return _figures_by_school(_checked_rows(table, known, listed, indicators, bounds, into)).get(school, {})
-
-    for school, shard in source.shards.items():
-        key = f"{school in known} {shard.digest}"
-        if key in valid_before:
-            valid[key] = valid_before[key]
-        else:
-            before = len(problems.items)
-            figures[school] = parse(school, problems)
-            if len(problems.items) == before:
-                valid[key] = frozenset(year for year, _ in figures[school])
-            years.update(year for year, _ in figures[school])
-            continue
-        years.update(valid[key])
-    if cache is not None and bounds is not None and valid != valid_before:
-        cache.put("results-valid", context, valid)
-    return ResultRows(frozenset(years), {school: shard.digest for school, shard in source.shards.items()}, figures,
-                      lambda school: parse(school, Problems()))
-
-
-def _figures_by_school(rows) -> dict[str, Figures]:
-    by_school: dict[str, Figures] = {}
-    for r in rows:
-        by_school.setdefault(r.school, {})[(r.year, r.measure)] = r.value
-    return by_school
-
-
-def _checked_rows(table, known: set[str], listed: set[str], indicators: list[Indicator],
-                  bounds: tuple[int, int, int] | None, problems: Problems):
-    rows, lines = tables.results(table, known, listed, problems)
-    _check_shares(rows, lines, indicators, problems)
-    if bounds is not None:
-        _check_years(bounds, [table], problems)
-    return rows
-
-
-def _check_shares(results, result_lines, indicators: list[Indicator], problems: Problems) -> None:
-    values = {(r.year, r.school, r.measure): r.value for r in results}
-    # Each row is visited once per indicator that uses its measure as a numerator, not once per
-    # indicator: 12 indicators × 360,000 rows at 5,000 schools made this the slowest check.
-    shares: dict[str, list[Indicator]] = {}
-    for indicator in indicators:
-        if indicator.is_share:
-            shares.setdefault(indicator.numerator, []).append(indicator)
-    for (year, school, measure), numerator in values.items():
-        if numerator is None or measure not in shares:
-            continue
-        for indicator in shares[measure]:
-            denominator = values.get((year, school, indicator.denominator))
-            if denominator is not None and numerator > denominator:
-                problems.add("results.csv", result_lines[(year, school, measure)], "value",
-                             f"числитель {measure} ({numerator}) больше знаменателя {indicator.denominator} "
-                             f"({denominator}) для показателя {indicator.code}")
-
-
 def _check_unique(items, kind: str, problems: Problems) -> None:
     seen: dict[str, str] = {}
     for code, source in items:
@@ -299,19 +210,6 @@ def _year_bounds(current_year: int, programmes: list[Programme]) -> tuple[int, i
     else:
         low, high = 1990, current_year
     return low, min(high, current_year), current_year
-
-
-def _check_years(bounds: tuple[int, int, int], year_tables: list, problems: Problems) -> None:
-    low, high, current_year = bounds
-    for table in year_tables:
-        if table is None:
-            continue
-        for row in table.rows:
-            text = row.get("year")
-            if text.isdigit() and len(text) == 4 and not low <= int(text) <= high:
-                why = "позже текущего отчётного года (current_year в site.yml)" if int(text) > current_year \
-                    else "вне периода программ (с учётом базового года)"
-                problems.add(table.name, row.line, "year", f"ожидался год от {low} до {high}, найдено {text}: {why}")
 
 
 def _warn_pairs(mentorships, statuses, warnings: Problems) -> None:

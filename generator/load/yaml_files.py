@@ -96,7 +96,7 @@ def read_yaml_text(text: str, name: str, problems: Problems) -> Any:
         line = mark.line + 1 if mark else 0
         what = err.problem or "ошибка синтаксиса"
         problems.add(name, line, "", f"синтаксическая ошибка YAML ({what}); проверьте отступы, двоеточия и кавычки")
-    except yaml.YAMLError as err:
+    except yaml.YAMLError:
         problems.add(name, 0, "", "файл не читается как YAML: проверьте отступы, двоеточия и кавычки")
     except RecursionError:
         problems.add(name, 0, "", "слишком глубокая вложенность YAML")
@@ -104,7 +104,7 @@ def read_yaml_text(text: str, name: str, problems: Problems) -> Any:
 
 
 def read_yaml_file(path: Path, name: str, problems: Problems, cache: ParseCache | None = None) -> Any:
-    """`cache`: parsed documents of earlier builds, by the file's bytes (see parse_cache)."""
+    """`cache`: parsed documents of earlier builds, by the file's bytes (see cache/parsed_files.py)."""
     raw = read_limited(path, name, MAX_YAML_BYTES, problems)
     if raw is None:
         return None

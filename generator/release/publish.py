@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from generator.errors import BuildFailed, InputError
 from generator.files import exchange
 from generator.build.archive import ARCHIVE, MANIFEST, YEAR_DIR, verify
+from generator.build.site import build_site
 
 REQUIRED = ("index.html", "404.html", "sitemap.xml", "archive/index.html", "versions.json",
             "data/indicators.csv", "data/programme.csv", "data/datapackage.json", "search/search_index.json")
@@ -97,8 +98,6 @@ def check_site(site: Path) -> tuple[list[str], int]:
 
 def publish(data_dir: Path, dest: Path, progress: bool = True) -> Published:
     """Build, check, swap into `dest`. On any failure `dest` is left as it was."""
-    from generator.build.site import build_site
-
     started = time.monotonic()
     dest = dest.resolve()
     if dest.exists() and not dest.is_dir():

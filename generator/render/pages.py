@@ -62,7 +62,7 @@ def render(dataset: Dataset, values: list[IndicatorValue] | Computed, programme:
            templates: Path, content_pages: tuple[Path, ...] = (), reuse: frozenset[str] = frozenset(),
            bytecode: Path | None = None) -> Rendered:
     """Every page and chart spec, except the pages and charts of the schools in `reuse`, whose
-    bundles (generator/bundles.py) the build takes from its cache."""
+    bundles (generator/build/bundles.py) the build takes from its cache."""
     env = environment(templates, bytecode)
     sd = SiteData(dataset, values, programme)
     out = Rendered(site_data=sd)

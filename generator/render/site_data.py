@@ -95,7 +95,7 @@ class SiteData:
         self.mentors_ever = sorted({s.school for s in dataset.statuses if s.status == STATUS_MENTOR}
                                    | {m.mentor for m in dataset.mentorships})
 
-    # --- school bundles (generator/bundles.py): what a school's files may read ---------------
+    # --- school bundles (generator/build/bundles.py): what a school's files may read ---------------
 
     _bundle: str | None = None
 
@@ -112,7 +112,7 @@ class SiteData:
     def _outside_bundle(self, what: str) -> None:
         if self._bundle is not None:
             raise BuildFailed(f"внутренняя ошибка: файлы школы {self._bundle} читают {what}, а ключ её "
-                              "пакета (generator/bundles.py) это не учитывает")
+                              "пакета (generator/build/bundles.py) это не учитывает")
 
     def series(self, indicator: str, scope: str, school: str = "") -> dict[int, IndicatorValue]:
         if self._bundle is not None and not (scope == "school" and school == self._bundle):
