@@ -16,7 +16,6 @@ FEED_TEMPLATES = TEMPLATES / "feeds"
 THEME = TEMPLATES / "theme"
 CONTENT = REPO / "content"
 BASE_CONFIG = REPO / "mkdocs.yml"
-PYPROJECT = REPO / "pyproject.toml"
 
 
 def cache_root() -> Path:

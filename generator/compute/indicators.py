@@ -14,7 +14,6 @@ from generator.model import Figures, Indicator, Rule, Target
 from generator.numbers import round_half_up, share, to_fraction
 
 ACHIEVED, NOT_ACHIEVED, NO_DATA, SUPPRESSED, NO_TARGET = "achieved", "not_achieved", "no_data", "suppressed", "no_target"
-STATUSES = (ACHIEVED, NOT_ACHIEVED, NO_DATA, SUPPRESSED, NO_TARGET)
 
 
 _UNSET = object()  # a published form not computed yet

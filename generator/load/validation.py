@@ -20,9 +20,6 @@ STATUSES_COLUMNS = (("year", "school", "status"), ())
 MENTORSHIPS_COLUMNS = (("year", "mentor", "mentee"), ("agreement", "agreement_date", "forms"))
 MEASURES_COLUMNS = (("code",), ("title", "unit"))
 RENAMES_COLUMNS = (("old_code", "new_code"), ("date", "reason"))
-KNOWN_FILES = ("site.yml", "schools.csv", "statuses.csv", "mentorships.csv", "measures.csv", "results.csv",
-               "indicators.yml", "renames.csv")
-KNOWN_DIRS = ("programmes", "roadmaps", "news", "practices", "files")
 
 
 @dataclass(frozen=True)
