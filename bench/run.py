@@ -641,7 +641,8 @@ def report(results: dict[int, dict], args, changes: dict[int, list[str]],
         parts += ["### Ours vs baseline", "",
                   f"Ours: {REPO} at {about.get('ours', '?')}; baseline: {about.get('dir', '?')} at "
                   f"{about.get('commit', '?')}. Every timed build ran twice, right after each other: by our "
-                  "code, then by the baseline's (its own child and generator), on the same data, each with "
+                  "code and by the baseline's (its own child and generator), the order swapped every round "
+                  "(ours first in odd rounds), on the same data, each with "
                   "folders and a cache of its own (a side's warm builds reuse the cache of its own last cold "
                   f"build). Fastest: the fastest of a side's runs of that kind ({COLD_RUNS} cold, MkDocs and "
                   f"total in the first {MKDOCS_RUNS} of them; {WARM_RUNS} warm, MkDocs and total in the first); "
