@@ -75,6 +75,7 @@ class Site:
     as_of: date | None = None
     demo_note: str = ""
     programme_targets: dict[str, Target] = field(default_factory=dict)
+    results_since: int | None = None  # first year of data accepted before the first programme's period
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class School:
     district: str = ""
     website: str = ""
     address: str = ""
+    project_page: str = ""  # the school's «Проект «500+»» tab on its own website
+    roadmap_url: str = ""  # the school's own published copy of its roadmap
     source: Source = Source("", 0)
 
     @property
@@ -192,6 +195,43 @@ class ProgrammeTarget:
 
 
 @dataclass(frozen=True)
+class Criterion:
+    """A criterion of the programme as the document publishes it (formula and threshold as written)."""
+    title: str
+    formula: str = ""
+    threshold: str = ""
+    unit: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Risk:
+    risk: str
+    mitigation: str = ""
+
+
+@dataclass(frozen=True)
+class Body:
+    """A governance body or participant of the programme's model, with its functions."""
+    body: str
+    functions: tuple[str, ...] = ()
+
+
+AUDIENCES = {  # code → heading; the order of the site
+    "pupils": "Обучающимся", "parents": "Родителям (законным представителям)", "teachers": "Педагогам",
+    "schools": "Администрации школ", "mentors": "Школам-наставникам", "methodists": "Методической службе",
+    "department": "Управлению образования", "other": "",  # other: the programme names the audience (`title`)
+}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    audience: str  # a key of AUDIENCES
+    title: str  # the heading as the document words it (default: AUDIENCES[audience])
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Programme:
     code: str
     title: str
@@ -209,6 +249,15 @@ class Programme:
     budget: str = ""
     web_address: str = ""
     targets: tuple[ProgrammeTarget, ...] = ()
+    title_period: tuple[int, int] | None = None  # years in the document's title, when not the period's
+    principles: tuple[str, ...] = ()
+    mechanism: tuple[str, ...] = ()
+    realisation_indicators: tuple[str, ...] = ()
+    criteria: tuple[Criterion, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    governance: tuple[Body, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
+    openness: tuple[str, ...] = ()  # openness obligations stated in the programme's own text
     source: Source = Source("", 0)
 
 

@@ -138,7 +138,28 @@ def test_unparseable_dates(make_data):
 
 def test_yaml_syntax_error_with_line(make_data):
     found = problems(make_data({"site.yml": "municipality: X\ndepartment: [unclosed\nbase_url: x\n"}))
-    assert any(f == "site.yml" and l in (2, 3, 4) and "синтаксическая ошибка YAML" in m for f, l, _, m in found)
+    assert any(f == "site.yml" and l in (2, 3, 4) and "ошибка в записи YAML" in m for f, l, _, m in found)
+
+
+@pytest.mark.parametrize("text, line, cause", [
+    # the usual causes, each explained in Russian with the fix (PyYAML's own words only in brackets)
+    ("municipality: X\ntitle: Программа: поддержка школ\n", 2, "двоеточие с пробелом после него — возьмите значение в кавычки"),
+    ("municipality: X\ndepartment: {by: A, b\n", 3, "фигурн"),
+    ("municipality: X\ndepartment:\n\tx: 1\n", 3, "табуляция в начале строки"),
+    ('municipality: "X\ndepartment: Y\n', 3, "кавычка открыта и не закрыта"),
+    ('municipality: "Проект "500+""\n', 1, "замените их на «ёлочки»"),
+])
+def test_yaml_syntax_errors_say_the_cause(make_data, text, line, cause):
+    found = problems(make_data({"site.yml": text}))
+    assert any(f == "site.yml" and l == line and cause in m for f, l, _, m in found), found
+
+
+def test_comma_inside_a_flow_mapping_is_explained(make_data):
+    """`{by: Отдел образования, опеки и попечительства, …}` parses, but the comma started a new key."""
+    roadmap = ("code: r\ntitle: Карта\napproved: {by: Отдел образования, опеки и попечительства, number: \"381\"}\n"
+               "sections:\n  - title: Раздел\n    items:\n      - {number: \"1\", title: Пункт}\n")
+    found = problems(make_data({"roadmaps/r.yml": roadmap}))
+    assert has(found, "roadmaps/r.yml", 3, "approved.опеки и попечительства", "возьмите значение в кавычки")
 
 
 def test_yaml_anchor_refused(make_data):

@@ -130,7 +130,11 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(data_dir / document.file, target)
     for page in content:
-        shutil.copyfile(page, docs / page.name)
+        extra = rendered.appendices.get(page.name, "")
+        if extra.strip():
+            write_text(docs / page.name, page.read_text(encoding="utf-8").rstrip("\n") + "\n" + extra)
+        else:
+            shutil.copyfile(page, docs / page.name)
     rows = {**{code: entry.open_data for code, entry in reuse.items()},
             **school_rows(dataset, [v for code in fresh for v in values.school(code)])}
     for name, text in open_data_files(dataset, values.groups, programme, rows).items():

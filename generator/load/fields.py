@@ -70,7 +70,12 @@ class Fields:
     def only(self, *allowed: str) -> None:
         for key in self.doc:
             if key not in allowed:
-                self.error(key, f"неизвестное поле; допустимые поля: {', '.join(allowed)}")
+                # `{by: Отдел образования, опеки и попечительства, number: 381}`: the comma inside the
+                # value starts a new key with no value. Say so rather than only "unknown field".
+                hint = ("; похоже, в значении предыдущего поля есть запятая (внутри {…} запятая разделяет поля): "
+                        "возьмите значение в кавычки, например by: \"Отдел образования, опеки и попечительства\""
+                        if self.doc[key] is None and (" " in str(key) or not str(key).isascii()) else "")
+                self.error(key, f"неизвестное поле; допустимые поля: {', '.join(allowed)}{hint}")
 
     def has(self, key: str) -> bool:
         return self.doc.get(key) not in (None, "")

@@ -25,6 +25,16 @@ def read_table(data_dir: Path, name: str, required: tuple[str, ...], optional: t
     return read_csv(path, name, required, optional, problems)
 
 
+def _web_address(row: Row, table: str, column: str, problems: Problems) -> str:
+    """An http(s) address of a page on the school's own site, or "" (with a problem when malformed)."""
+    address = row.get(column)
+    if address and not (safe_url(address) and address.lower().startswith(("http://", "https://"))):
+        what = "сайта" if column == "website" else "страницы"
+        problems.add(table, row.line, column, f"ожидался адрес {what} http(s)://…, найдено «{address[:60]}»")
+        return ""
+    return address
+
+
 def _year(row: Row, table: str, problems: Problems, column: str = "year") -> int | None:
     text = row.get(column)
     year = _parse_year(text)
@@ -61,12 +71,10 @@ def schools(table: Table, problems: Problems) -> tuple[School, ...]:
             problems.add(table.name, row.line, "code",
                          f"код школы «{code}» повторяется (уже есть в строке {out[code].source.line})")
             continue
-        website = row.get("website")
-        if website and not (safe_url(website) and website.lower().startswith(("http://", "https://"))):
-            problems.add(table.name, row.line, "website", f"ожидался адрес сайта http(s)://…, найдено «{website[:60]}»")
-            website = ""
+        website, project_page, roadmap_url = (_web_address(row, table.name, column, problems)
+                                              for column in ("website", "project_page", "roadmap_url"))
         out[code] = School(code, name, row.get("short_name") or name, row.get("district"), website,
-                           row.get("address"), Source(table.name, row.line))
+                           row.get("address"), project_page, roadmap_url, Source(table.name, row.line))
     return tuple(out.values())
 
 
@@ -241,5 +249,6 @@ def check_years(bounds: tuple[int, int, int], year_tables: list, problems: Probl
             text = row.get("year")
             if text.isdigit() and len(text) == 4 and not low <= int(text) <= high:
                 why = "позже текущего отчётного года (current_year в site.yml)" if int(text) > current_year \
-                    else "вне периода программ (с учётом базового года)"
+                    else ("вне периода программ (с учётом базового года); данные за годы до начала программы "
+                          "принимаются, если указать results_since в site.yml")
                 problems.add(table.name, row.line, "year", f"ожидался год от {low} до {high}, найдено {text}: {why}")

@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from generator.load import documents as docs
+from generator.load import programmes as programmes_yml
+from generator.load import roadmaps as roadmaps_yml
 from generator.load import tables
 from generator.errors import DataProblem, Problems, is_data_file
 from generator.model import STATUS_MENTOR, Dataset, Indicator, Measure, Programme, Roadmap
@@ -15,7 +17,7 @@ from generator.load.results import RESULTS_COLUMNS, read_results  # noqa: F401 -
 from generator.cache.parsed_files import ParseCache
 from generator.load.yaml_files import read_yaml_file
 
-SCHOOLS_COLUMNS = (("code", "name", "short_name"), ("district", "website", "address"))
+SCHOOLS_COLUMNS = (("code", "name", "short_name"), ("district", "website", "address", "project_page", "roadmap_url"))
 STATUSES_COLUMNS = (("year", "school", "status"), ())
 MENTORSHIPS_COLUMNS = (("year", "mentor", "mentee"), ("agreement", "agreement_date", "forms"))
 MEASURES_COLUMNS = (("code",), ("title", "unit"))
@@ -91,8 +93,8 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
                 measures.append(Measure(code))
                 listed.add(code)
 
-    programmes = [p for p in (docs.programme(d, n, problems) for n, d in _yaml_files(data_dir, "programmes", problems, cache)) if p]
-    roadmaps = [r for r in (docs.roadmap(d, n, problems) for n, d in _yaml_files(data_dir, "roadmaps", problems, cache)) if r]
+    programmes = [p for p in (programmes_yml.programme(d, n, problems) for n, d in _yaml_files(data_dir, "programmes", problems, cache)) if p]
+    roadmaps = [r for r in (roadmaps_yml.roadmap(d, n, problems) for n, d in _yaml_files(data_dir, "roadmaps", problems, cache)) if r]
     news = [n for n in (content.news_item(path, f"news/{path.name}", problems)
                         for path in sorted((data_dir / "news").glob("*.md"))) if n] if (data_dir / "news").is_dir() else []
     practices = [p for p in (content.practice(path, f"practices/{path.name}", problems)
@@ -109,7 +111,7 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
     _check_programmes(programmes, {i.code for i, _ in indicators}, problems)
     _check_roadmaps(roadmaps, {p.code for p in programmes}, known, problems)
 
-    bounds = _year_bounds(site.current_year, programmes) if site is not None else None
+    bounds = _year_bounds(site.current_year, programmes, site.results_since) if site is not None else None
     results = read_results(data_dir, known, listed, [i for i, _ in indicators], bounds, problems, cache)
     if bounds is not None:
         tables.check_years(bounds, [statuses_table, mentorships_table], problems)
@@ -199,13 +201,17 @@ def _check_programme_targets(targets, indicator_codes: set[str], problems: Probl
             problems.add("site.yml", 0, f"programme_targets.{key}", "показатель после improved: не найден в indicators.yml")
 
 
-def _year_bounds(current_year: int, programmes: list[Programme]) -> tuple[int, int, int]:
-    """(first, last allowed reporting year, current year)."""
+def _year_bounds(current_year: int, programmes: list[Programme], since: int | None = None) -> tuple[int, int, int]:
+    """(first, last allowed reporting year, current year). Data from before the programmes (the
+    figures a programme quotes for the years before it began) are accepted from `since`
+    (site.yml `results_since`) and shown «до начала программы»."""
     if programmes:
         low = min(p.period_start for p in programmes) - 1  # one baseline year before the first programme
         high = max(p.period_end for p in programmes)
     else:
         low, high = 1990, current_year
+    if since is not None:
+        low = min(low, since)
     return low, min(high, current_year), current_year
 
 

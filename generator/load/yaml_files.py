@@ -80,6 +80,41 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 
 
+# What PyYAML says (English) → what usually causes it, in Russian, with the fix.
+_QUOTE = "возьмите значение в кавычки: title: \"…\""
+_CAUSES = (
+    ("expected ',' or '}'", "внутри фигурных скобок {…} у значения есть запятая или двоеточие — {_quote}; "
+                            "или запишите каждое поле на своей строке"),
+    ("expected ',' or ']'", "внутри квадратных скобок […] у элемента есть запятая или двоеточие — {_quote}"),
+    ("while parsing a flow mapping", "незакрытая фигурная скобка {…} или запятая внутри значения — {_quote}"),
+    ("while parsing a flow sequence", "незакрытая квадратная скобка […] или запятая внутри элемента — {_quote}"),
+    ("mapping values are not allowed", "в значении есть двоеточие с пробелом после него — {_quote}"),
+    ("found character '\\t'", "табуляция в начале строки: отступы делаются только пробелами"),
+    ("while scanning a quoted scalar", "кавычка открыта и не закрыта (или внутри значения есть такая же кавычка)"),
+    ("could not find expected ':'", "нет двоеточия после названия поля (или не закрыта кавычка в строке выше)"),
+    ("but found '<scalar>'", "после значения в кавычках в строке есть ещё текст: если внутри значения есть такие же "
+                             "кавычки, замените их на «ёлочки» или возьмите всё значение в одинарные кавычки '…'"),
+    ("did not find expected key", "отступы не совпадают: поля одного уровня должны начинаться в одной колонке"),
+    ("expected <block end>", "отступы не совпадают: поля одного уровня должны начинаться в одной колонке"),
+    ("did not find expected '-' indicator", "элементы списка должны начинаться с «- » на одном отступе"),
+    ("found unexpected ':'", "двоеточие в неожиданном месте — {_quote}"),
+    ("found character '@'", "значение начинается с «@» или «`» — {_quote}"),
+    ("found character '%'", "значение начинается с «%» — {_quote}"),
+    ("found undefined tag", "значение начинается с «!» — {_quote}"),
+)
+
+
+def explain(err: yaml.MarkedYAMLError, line: str) -> str:
+    """The usual cause of a YAML syntax error and its fix, in Russian."""
+    said = f"{err.context or ''} {err.problem or ''}"
+    for clue, cause in _CAUSES:
+        if clue in said:
+            return cause.replace("{_quote}", _QUOTE)
+    if "«" in line or "»" in line or ": " in line.split(":", 1)[-1]:
+        return f"проверьте строку «{line.strip()[:80]}»: если в значении есть двоеточие, кавычки или «#», {_QUOTE}"
+    return "проверьте отступы (только пробелы), двоеточия после названий полей и парные кавычки"
+
+
 def read_yaml_text(text: str, name: str, problems: Problems) -> Any:
     """Parse YAML text; on error record a problem and return None."""
     try:
@@ -94,8 +129,9 @@ def read_yaml_text(text: str, name: str, problems: Problems) -> Any:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 0
-        what = err.problem or "ошибка синтаксиса"
-        problems.add(name, line, "", f"синтаксическая ошибка YAML ({what}); проверьте отступы, двоеточия и кавычки")
+        source = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+        problems.add(name, line, "", f"ошибка в записи YAML: {explain(err, source)} (сообщение разборщика: "
+                                     f"{err.problem or err.context or 'нет'})")
     except yaml.YAMLError:
         problems.add(name, 0, "", "файл не читается как YAML: проверьте отступы, двоеточия и кавычки")
     except RecursionError:

@@ -39,6 +39,7 @@ class Rendered:
     pages: dict[str, str] = field(default_factory=dict)  # relative path -> Markdown
     charts: dict[str, ChartSpec] = field(default_factory=dict)  # relative path -> spec
     school_charts: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> indicator -> chart path
+    appendices: dict[str, str] = field(default_factory=dict)  # hand-written page -> Markdown appended to it
     site_data: "SiteData | None" = None
 
 
@@ -137,11 +138,19 @@ def render(dataset: Dataset, values: list[IndicatorValue] | Computed, programme:
     for practice in dataset.practices:
         page(f"practices/{practice.slug}.md", "practice.md.j2", practice=practice)
     page("documents.md", "documents.md.j2")
-    page("openness.md", "openness.md.j2", section_titles=SECTION_TITLES, section_pages=SECTION_PAGES)
+    placing_schools = [sd.schools[code] for code in placing]
+    page("openness.md", "openness.md.j2", section_titles=SECTION_TITLES, section_pages=SECTION_PAGES,
+         tabs=placing_schools if len(placing) <= LIST_MAX_ROWS else [], tab_count=len(placing),
+         tab_done=sum(1 for s in placing_schools if s.project_page),
+         roadmap_done=sum(1 for s in placing_schools if s.roadmap_url))
     page("contacts.md", "contacts.md.j2")
     known = {path for path, _, _, _ in jobs} | {f"schools/{code}.md" for code in reuse} \
         | {p.name for p in content_pages}
     out.pages.update(zip((path for path, _, _, _ in jobs), _render_jobs(env, sd, jobs, known)))
+    # The programmes' recommendations to parents and pupils go on the parents' page (hand-written).
+    if "parents.md" in {p.name for p in content_pages}:
+        out.appendices["parents.md"] = _render_one(
+            env, sd, ("parents.md", "recommendations.md.j2", {"audiences": ("parents", "pupils")}, None), known)
     return out
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.errors import BuildFailed
-from generator.model import STATUS_MENTOR, Dataset, ProgrammeTarget, Roadmap, Target
+from generator.model import (AUDIENCES, STATUS_MENTOR, Dataset, Programme, ProgrammeTarget, Recommendation, Roadmap,
+                             Target)
 from generator.compute.indicators import IndicatorValue, judge
 from generator.compute.computed import Computed
 from generator.compute.openness import obligations, section_dates
@@ -91,6 +92,8 @@ class SiteData:
         self.section_dates = section_dates(dataset)
         self.obligations = obligations(dataset)
         self.municipal_roadmaps = [r for r in dataset.roadmaps if not r.school]
+        # The first year of the programmes: years before it are shown «до начала программы».
+        self.programme_start = min((p.period_start for p in dataset.programmes), default=None)
         self.participants_ever = sorted({s.school for s in dataset.statuses if s.status != STATUS_MENTOR})
         self.mentors_ever = sorted({s.school for s in dataset.statuses if s.status == STATUS_MENTOR}
                                    | {m.mentor for m in dataset.mentorships})
@@ -131,6 +134,12 @@ class SiteData:
     def programme_by_year(self) -> dict[int, dict[str, ProgrammeValue]]:
         self._outside_bundle("показатели программы")
         return self._programme_by_year
+
+    def recommendations_for(self, audiences: tuple[str, ...]) -> list[tuple[Programme, Recommendation]]:
+        """(programme, recommendation) to any of `audiences`, in the order of AUDIENCES, then programmes."""
+        order = list(AUDIENCES)
+        found = [(p, r) for p in self.ds.programmes for r in p.recommendations if r.audience in audiences]
+        return sorted(found, key=lambda pr: order.index(pr[1].audience))
 
     def school_in_year(self, code: str, year: int) -> tuple[str, ...]:
         return self.statuses.get(code, {}).get(year, ())
