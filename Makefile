@@ -3,15 +3,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-DATA   ?= data
+PROJECT ?= examples/demo
 OUT    ?= site
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site serve validate test unit-test site-test browser bench reference clean help
 
 help:
-	@echo "make site      — установить зависимости, проверить data/ и собрать сайт в site/"
-	@echo "make serve     — предпросмотр с автообновлением при изменении data/, templates/, content/"
+	@echo "make site      — установить зависимости, проверить демонстрационный проект и собрать сайт в site/"
+	@echo "make serve     — предпросмотр с автообновлением при изменении данных, templates/, content/"
 	@echo "make test      — установить всё для тестов и запустить все тесты"
 	@echo "make validate  — только проверить данные"
 	@echo "make publish DEST=DIR — собрать, проверить и атомарно заменить сайт в DIR"
@@ -25,16 +25,16 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 validate: $(STAMP)
-	$(BIN)/python -m generator validate --data $(DATA)
+	$(BIN)/python -m generator validate --project $(PROJECT)
 
 site: $(STAMP)
-	$(BIN)/python -m generator validate --data $(DATA)
-	$(BIN)/python -m generator build --data $(DATA) --out $(OUT)
+	$(BIN)/python -m generator validate --project $(PROJECT)
+	$(BIN)/python -m generator build --project $(PROJECT) --out $(OUT)
 	@echo "Сайт собран в $(OUT)/. Откройте его: make serve (http://127.0.0.1:8000/)"
 	@echo "или: $(BIN)/python -m http.server --directory $(OUT) --bind 127.0.0.1 8000"
 
 serve: $(STAMP)
-	$(BIN)/python -m generator serve --data $(DATA)
+	$(BIN)/python -m generator serve --project $(PROJECT)
 
 browser: $(STAMP)
 	bash site_tests/install.sh
@@ -42,7 +42,7 @@ browser: $(STAMP)
 # Unit and integration tests, then the browser suite against a fresh build of the demo.
 test: $(STAMP) browser
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m generator build --data $(DATA) --out $(OUT) --quiet
+	$(BIN)/python -m generator build --project $(PROJECT) --out $(OUT) --quiet
 	SITE_DIR=$(CURDIR)/$(OUT) $(BIN)/python -m pytest site_tests
 
 unit-test: $(STAMP)
@@ -68,7 +68,7 @@ endif
 endif
 .PHONY: publish
 publish: $(STAMP)
-	$(BIN)/python -m generator publish --data $(DATA) --dest $(DEST)
+	$(BIN)/python -m generator publish --project $(PROJECT) --dest $(DEST)
 
 # Scale benchmark (not a test): synthetic data for N = 100, 1000, 5000 schools, phase timings, peak RSS,
 # output sizes, cold and warm builds. Several minutes on 2 cores; results in bench-output/results.md.

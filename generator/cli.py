@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from generator.errors import BuildFailed, DataErrors, InputError
+from generator.paths import REPO
+from generator.version import generator_version
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 log = logging.getLogger("generator")
@@ -51,19 +53,41 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
+def _add_project(command: argparse.ArgumentParser) -> None:
+    # --data is the old name of the option, kept so that existing scripts and CI files keep working.
+    command.add_argument("--project", "--data", dest="project", type=Path, default=None, metavar="ПАПКА",
+                         help="папка проекта сайта: site.yml, таблицы, pages/, archive/ (по умолчанию — текущая "
+                              "папка, если в ней есть site.yml, иначе демонстрационный проект examples/demo)")
+
+
+def project_folder(given: Path | None) -> Path:
+    """The site project a command works on (see --project)."""
+    if given is not None:
+        return given
+    if Path("site.yml").is_file():
+        return Path(".")
+    demo = REPO / "examples" / "demo"
+    return demo if demo.is_dir() else Path(".")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m generator", description="Генератор сайта о поддержке ШНОР/ШНСУ («500+»).")
+    parser.add_argument("--version", action="version", version=f"shnor-site {generator_version()}",
+                        help="показать версию генератора и выйти")
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА", parser_class=_Parser)
     commands.required = True
+    new = commands.add_parser("new", help="создать папку нового проекта сайта (данные, страницы, CI)")
+    new.add_argument("folder", type=Path, metavar="ПАПКА", help="новая или пустая папка")
+    new.add_argument("--municipality", default="", help="название муниципалитета для site.yml (можно заполнить позже)")
     validate = commands.add_parser("validate", help="проверить данные и сообщить обо всех ошибках")
-    validate.add_argument("--data", type=Path, default=Path("data"), help="папка с данными (по умолчанию data/)")
+    _add_project(validate)
     build = commands.add_parser("build", help="проверить данные и собрать сайт")
-    build.add_argument("--data", type=Path, default=Path("data"), help="папка с данными (по умолчанию data/)")
+    _add_project(build)
     build.add_argument("--out", type=Path, default=Path("site"), help="куда собрать сайт (по умолчанию site/)")
     build.add_argument("--no-mkdocs", action="store_true", help="только Markdown и графики, без mkdocs build")
     build.add_argument("--quiet", action="store_true", help="не показывать ход сборки")
     serve = commands.add_parser("serve", help="предпросмотр с автообновлением при изменении данных и шаблонов")
-    serve.add_argument("--data", type=Path, default=Path("data"), help="папка с данными (по умолчанию data/)")
+    _add_project(serve)
     serve.add_argument("--address", default="127.0.0.1:8000", help="адрес предпросмотра (по умолчанию 127.0.0.1:8000)")
     _add_archive_commands(commands)
     return parser
@@ -82,11 +106,18 @@ def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
+        if args.command == "new":
+            from generator.release.new_project import create
+
+            print(create(args.folder, args.municipality))
+            return EXIT_OK
+        if hasattr(args, "project"):  # every command but new and diff works on a site project
+            args.project = project_folder(args.project)
         if args.command == "validate":
             from generator.load.validation import validate
             from generator.compute.openness import all_warnings
 
-            result = validate(args.data)
+            result = validate(args.project)
             ds = result.dataset
             warnings = all_warnings(result.warnings, ds)
             for warning in warnings:
@@ -98,12 +129,12 @@ def run(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from generator.build.serve import serve
 
-            return serve(args.data, args.address)
+            return serve(args.project, args.address)
         if args.command in _ARCHIVE_COMMANDS:
             return _run_archive_command(args)
         from generator.build.site import build_site
 
-        summary = build_site(args.data, args.out, with_mkdocs=not args.no_mkdocs, progress=not args.quiet)
+        summary = build_site(args.project, args.out, with_mkdocs=not args.no_mkdocs, progress=not args.quiet)
         print(summary)
         return EXIT_OK
     except DataErrors as err:
@@ -147,7 +178,7 @@ def _iso_date(text: str) -> date:
 def _add_archive_commands(commands) -> None:
     snap = commands.add_parser("snapshot", help="заморозить сайт отчётного года в archive/ГОД/ (архивная версия)")
     snap.add_argument("year", type=_year, metavar="ГОД", help="отчётный год, например 2024")
-    snap.add_argument("--data", type=Path, default=Path("data"), help="папка с данными (по умолчанию data/)")
+    _add_project(snap)
     snap.add_argument("--archive", type=Path, default=None,
                       help="папка архива (по умолчанию archive/ рядом с папкой данных)")
     snap.add_argument("--date", type=_iso_date, default=None, metavar="ГГГГ-ММ-ДД",
@@ -166,7 +197,7 @@ def _add_archive_commands(commands) -> None:
     diff.add_argument("--out", type=Path, default=None, help="записать отчёт в файл (иначе — на экран)")
     diff.add_argument("--max-rows", type=int, default=200, help="строк в каждой таблице отчёта (по умолчанию 200)")
     pub = commands.add_parser("publish", help="собрать во временную папку, проверить и заменить сайт в --dest")
-    pub.add_argument("--data", type=Path, default=Path("data"), help="папка с данными (по умолчанию data/)")
+    _add_project(pub)
     pub.add_argument("--dest", type=Path, required=True, help="папка опубликованного сайта (заменяется целиком)")
     pub.add_argument("--quiet", action="store_true", help="не показывать ход сборки")
 
@@ -175,7 +206,7 @@ def _run_archive_command(args) -> int:
     if args.command == "snapshot":
         from generator.release.snapshot import freeze
 
-        frozen = freeze(args.data, args.year, args.archive, args.date, args.correction, args.correction_date,
+        frozen = freeze(args.project, args.year, args.archive, args.date, args.correction, args.correction_date,
                         progress=not args.quiet)
         what = "заморожена заново (исправление записано в archive/corrections.yml)" if frozen.correction else "создана"
         print(f"Архивная версия за {frozen.year} год {what}: {frozen.path}, файлов {frozen.files}, "
@@ -201,7 +232,7 @@ def _run_archive_command(args) -> int:
         return EXIT_OK
     from generator.release.publish import publish
 
-    print(publish(args.data, args.dest, progress=not args.quiet))
+    print(publish(args.project, args.dest, progress=not args.quiet))
     return EXIT_OK
 # --- end of snapshot, diff, publish ---------------------------------------------------------------
 

@@ -18,6 +18,11 @@ CONTENT = REPO / "content"
 BASE_CONFIG = REPO / "mkdocs.yml"
 
 
+# Inside a site project (see docs/data-contract.md): its hand-written pages and its frozen years.
+PAGES = "pages"
+ARCHIVE = "archive"
+
+
 def cache_root() -> Path:
     """The build cache (`$SHNOR_CACHE_DIR`, default `.cache/` in the checkout)."""
     return Path(os.environ.get("SHNOR_CACHE_DIR", REPO / ".cache"))

@@ -136,6 +136,6 @@ def test_refuses_unsafe_destinations(tmp_path):
 def test_make_publish_target():
     dry = subprocess.run(["make", "-n", "publish", "DEST=/srv/www/500plus"], cwd=REPO, capture_output=True, text=True)
     assert dry.returncode == 0, dry.stderr
-    assert ".venv/bin/python -m generator publish --data data --dest /srv/www/500plus" in dry.stdout
+    assert ".venv/bin/python -m generator publish --project examples/demo --dest /srv/www/500plus" in dry.stdout
     missing = subprocess.run(["make", "publish"], cwd=REPO, capture_output=True, text=True)
     assert missing.returncode == 2 and "Укажите папку сайта: make publish DEST=" in missing.stderr

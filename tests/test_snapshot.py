@@ -29,7 +29,7 @@ def site_files(manifest: dict) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def frozen(tmp_path_factory) -> Path:
-    """<root>/data (mini, current year 2023), <root>/archive/2022 frozen, <root>/site built with it."""
+    """<root>/data (the mini project, current year 2023) with its archive/2022 frozen, <root>/site built with it."""
     root = tmp_path_factory.mktemp("snap")
     shutil.copytree(MINI, root / "data")
     freeze(root / "data", 2022, progress=False)
@@ -38,7 +38,7 @@ def frozen(tmp_path_factory) -> Path:
 
 
 def test_freeze_writes_site_data_and_manifest(frozen):
-    snapshot = frozen / "archive" / "2022"
+    snapshot = frozen / "data" / "archive" / "2022"
     manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
     assert verify_snapshot(snapshot) == []
     assert manifest["year"] == 2022
@@ -67,7 +67,7 @@ def test_freeze_writes_site_data_and_manifest(frozen):
 
 
 def test_snapshot_pages_say_which_year_and_link_to_current(frozen):
-    site = frozen / "archive" / "2022" / "site"
+    site = frozen / "data" / "archive" / "2022" / "site"
     home = (site / "index.html").read_text(encoding="utf-8")
     school = (site / "schools" / "6100000001" / "index.html").read_text(encoding="utf-8")
     for page, up in ((home, "."), (school, "../..")):
@@ -79,10 +79,10 @@ def test_snapshot_pages_say_which_year_and_link_to_current(frozen):
 
 
 def test_main_site_publishes_snapshot_byte_for_byte(frozen):
-    manifest = json.loads((frozen / "archive" / "2022" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((frozen / "data" / "archive" / "2022" / "manifest.json").read_text(encoding="utf-8"))
     published = frozen / "site" / "archive" / "2022"
     actual = tree_hashes(published)
-    assert actual.pop("manifest.json") == sha256_file(frozen / "archive" / "2022" / "manifest.json")
+    assert actual.pop("manifest.json") == sha256_file(frozen / "data" / "archive" / "2022" / "manifest.json")
     assert actual == site_files(manifest)
     assert not (published / "data" / "site.yml").exists()  # raw input data is never published
     archive_page = (frozen / "site" / "archive" / "index.html").read_text(encoding="utf-8")
@@ -97,8 +97,7 @@ def test_main_site_publishes_snapshot_byte_for_byte(frozen):
 def test_rebuild_after_data_change_leaves_snapshot_identical(frozen, tmp_path):
     root = tmp_path / "root"
     shutil.copytree(frozen / "data", root / "data")
-    shutil.copytree(frozen / "archive", root / "archive")
-    before = tree_hashes(root / "archive")
+    before = tree_hashes(root / "data" / "archive")
     results = root / "data" / "results.csv"
     text = results.read_text(encoding="utf-8")
     assert "2022,6100000001,ege_passed,18\n" in text
@@ -109,8 +108,8 @@ def test_rebuild_after_data_change_leaves_snapshot_identical(frozen, tmp_path):
     assert "\n2022,school,6100000001,ege_rus,11,20,55," in (root / "site" / "data" / "indicators.csv").read_text(
         encoding="utf-8")
     # ... the snapshot keeps the published one, byte for byte, in the archive and in the site.
-    assert tree_hashes(root / "archive") == before
-    manifest = json.loads((root / "archive" / "2022" / "manifest.json").read_text(encoding="utf-8"))
+    assert tree_hashes(root / "data" / "archive") == before
+    manifest = json.loads((root / "data" / "archive" / "2022" / "manifest.json").read_text(encoding="utf-8"))
     published = tree_hashes(root / "site" / "archive" / "2022")
     published.pop("manifest.json")
     assert published == site_files(manifest)
@@ -119,12 +118,12 @@ def test_rebuild_after_data_change_leaves_snapshot_identical(frozen, tmp_path):
 
 
 def test_refreeze_is_refused_and_changes_nothing(frozen):
-    before = {p: p.stat().st_mtime_ns for p in (frozen / "archive").rglob("*")}
+    before = {p: p.stat().st_mtime_ns for p in (frozen / "data" / "archive").rglob("*")}
     proc = run_cli("snapshot", "2022", "--data", str(frozen / "data"), "--quiet")
     assert proc.returncode == 2, proc.stderr
     assert "архивная версия за 2022 год уже есть" in proc.stderr and "--correction" in proc.stderr
     assert "Traceback" not in proc.stderr
-    assert {p: p.stat().st_mtime_ns for p in (frozen / "archive").rglob("*")} == before
+    assert {p: p.stat().st_mtime_ns for p in (frozen / "data" / "archive").rglob("*")} == before
 
 
 @pytest.mark.parametrize("args, message", [
@@ -143,8 +142,7 @@ def test_bad_snapshot_requests(frozen, args, message):
 def test_tampered_snapshot_stops_the_build(frozen, tmp_path):
     root = tmp_path / "root"
     shutil.copytree(frozen / "data", root / "data")
-    shutil.copytree(frozen / "archive", root / "archive")
-    page = root / "archive" / "2022" / "site" / "index.html"
+    page = root / "data" / "archive" / "2022" / "site" / "index.html"
     page.chmod(0o644)
     page.write_text(page.read_text(encoding="utf-8").replace("2022", "2021"), encoding="utf-8")
     (root / "site").mkdir()
@@ -159,8 +157,7 @@ def test_tampered_snapshot_stops_the_build(frozen, tmp_path):
 def test_correction_replaces_snapshot_and_is_listed(frozen, tmp_path):
     root = tmp_path / "root"
     shutil.copytree(frozen / "data", root / "data")
-    shutil.copytree(frozen / "archive", root / "archive")
-    old_manifest = sha256_file(root / "archive" / "2022" / "manifest.json")
+    old_manifest = sha256_file(root / "data" / "archive" / "2022" / "manifest.json")
     results = root / "data" / "results.csv"
     results.write_text(results.read_text(encoding="utf-8").replace("2022,6100000001,ege_passed,18\n",
                                                                     "2022,6100000001,ege_passed,19\n"),
@@ -170,18 +167,18 @@ def test_correction_replaces_snapshot_and_is_listed(frozen, tmp_path):
                    "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert "заморожена заново" in proc.stdout
-    snapshot = root / "archive" / "2022"
+    snapshot = root / "data" / "archive" / "2022"
     assert verify_snapshot(snapshot) == []
     manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["correction"]["date"] == "2024-02-01"
     assert manifest["correction"]["replaces_manifest_sha256"] == old_manifest
     assert "\n2022,school,6100000001,ege_rus,19,20,95," in (snapshot / "site" / "data" / "indicators.csv").read_text(
         encoding="utf-8")
-    [fix] = read_corrections(root / "archive")
+    [fix] = read_corrections(root / "data" / "archive")
     assert (fix.year, fix.date) == (2022, date(2024, 2, 1)) and fix.reason.startswith("Исправлена ошибка")
     banner = (snapshot / "site" / "index.html").read_text(encoding="utf-8")
     assert "Исправлена 1 февраля 2024: Исправлена ошибка в ЕГЭ &lt;script&gt;" in banner
-    assert not list(root.joinpath("archive").glob(".*"))  # no temporary folders left
+    assert not list(root.joinpath("data", "archive").glob(".*"))  # no temporary folders left
     build_site(root / "data", root / "site", progress=False)
     page = (root / "site" / "archive" / "index.html").read_text(encoding="utf-8")
     assert "Исправления архивных версий" in page and "1 февраля 2024" in page
@@ -190,7 +187,7 @@ def test_correction_replaces_snapshot_and_is_listed(frozen, tmp_path):
 
 
 def test_demo_carries_past_years_reachable_from_current_site(demo_site):
-    archive = Path(__file__).resolve().parent.parent / "archive"
+    archive = Path(__file__).resolve().parent.parent / "examples" / "demo" / "archive"
     years = sorted(int(p.name) for p in archive.iterdir() if p.is_dir() and p.name.isdigit())
     assert len(years) >= 2 and max(years) < 2025
     home = (demo_site / "index.html").read_text(encoding="utf-8")

@@ -29,9 +29,8 @@ from generator.files import sha256_file
 from generator.load.fields import parse_date
 from generator.render.environment import environment
 from generator.render.markdown_text import russian_date
-from generator.paths import PAGE_TEMPLATES
+from generator.paths import ARCHIVE, PAGE_TEMPLATES
 
-ARCHIVE = "archive"
 MANIFEST = "manifest.json"
 CORRECTIONS = "corrections.yml"
 YEAR_DIR = re.compile(r"^(19|20)\d\d$")
@@ -55,10 +54,13 @@ class SnapshotBuild:
 
 # --- reading and checking snapshots -----------------------------------------------------------------
 
-def tree_hashes(root: Path) -> dict[str, str]:
-    """Relative POSIX path → sha256 of every regular file under `root`, sorted by path."""
+def tree_hashes(root: Path, skip: str | None = None) -> dict[str, str]:
+    """Relative POSIX path → sha256 of every regular file under `root`, sorted by path; `skip`: a
+    top-level folder left out (a site project's own archive/ when hashing its data)."""
     out: dict[str, str] = {}
     for path in sorted(root.rglob("*")):
+        if skip is not None and path.relative_to(root).parts[0] == skip:
+            continue
         if path.is_symlink():
             raise InputError(f"{path}: ссылки (symlink) в архиве не допускаются")
         if path.is_file():
@@ -68,9 +70,9 @@ def tree_hashes(root: Path) -> dict[str, str]:
 
 # --- archive contents ----------------------------------------------------------------------------
 
-def archive_dir_for(data_dir: Path) -> Path:
-    """The archive lives next to the data folder: <repo>/data → <repo>/archive."""
-    return data_dir.resolve().parent / ARCHIVE
+def archive_dir_for(project: Path) -> Path:
+    """A site project keeps its frozen years in its own archive/ folder."""
+    return project.resolve() / ARCHIVE
 
 
 def archived_years(archive_dir: Path) -> list[int]:

@@ -62,7 +62,8 @@ def _sha(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def _tree_digest(root: Path, folders: Iterable[str], skip: frozenset[str] = frozenset()) -> list[bytes]:
+def _tree_digest(root: Path, folders: Iterable[str], skip: frozenset[str] = frozenset(),
+                 skip_dirs: frozenset[str] = frozenset()) -> list[bytes]:
     """(relative path, bytes) of every regular file under root/<folder>, in a stable order.
     os.walk does not follow links to folders, so a link loop cannot make this run forever.
     Hidden folders (.git of a data repository) are skipped: the generator reads none of them."""
@@ -71,7 +72,8 @@ def _tree_digest(root: Path, folders: Iterable[str], skip: frozenset[str] = froz
         base = root / folder
         found = []
         for where, dirs, files in os.walk(base):
-            dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+            top = Path(where) == base
+            dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".") and not (top and d in skip_dirs)]
             found += [Path(where, name) for name in files]
         for path in sorted(found):
             relative = path.relative_to(root).as_posix()
@@ -101,7 +103,9 @@ def bundle_keys(data_dir: Path, codes: Iterable[str], results: ResultRows, compu
         shared = digests.get(MUNICIPALITY) or ""
     everyone = sorted(published_view(v) + (v.indicator,) for v in computed.groups
                       if v.scope == "all" and v.indicator in school_level)
-    inputs = _tree_digest(data_dir, ("",), skip=frozenset({"results.csv"})) if data_dir.is_dir() else []
+    # Every file of the project but results.csv (keyed per school) and archive/ (copied, never rendered).
+    inputs = _tree_digest(data_dir, ("",), skip=frozenset({"results.csv"}), skip_dirs=frozenset({"archive"})) \
+        if data_dir.is_dir() else []
     common = _sha(version, shared.encode(), repr(years).encode(), repr(everyone).encode(), *inputs).encode()
     return {code: _sha(common, code.encode("utf-8"), (digests.get(code) or "").encode(),
                        repr(sorted(computed.flags.get(code, {}).items())).encode()) for code in codes}

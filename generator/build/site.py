@@ -21,7 +21,7 @@ import yaml
 
 from generator.errors import InputError
 from generator.files import exchange, read_pickle, write_pickle, write_text
-from generator.paths import CONTENT, EMBED_TEMPLATES, FEED_TEMPLATES, PAGE_TEMPLATES, cache_root
+from generator.paths import CONTENT, EMBED_TEMPLATES, FEED_TEMPLATES, PAGE_TEMPLATES, PAGES, cache_root
 from generator.cache.parsed_files import ParseCache
 from generator.cache.sweep import Usage, digests, sweep
 from generator.load.validation import validate
@@ -71,6 +71,16 @@ def cache_dir() -> Path:
     return cache_root() / "charts"
 
 
+def site_pages(project: Path) -> tuple[Path, ...]:
+    """The hand-written pages: the generator's generic ones (content/), each replaced by the
+    project's own page of the same name (pages/), plus the project's other pages."""
+    pages = {p.name: p for p in CONTENT.glob("*.md")}
+    own = project / PAGES
+    if own.is_dir():
+        pages.update({p.name: p for p in own.glob("*.md") if p.is_file() and not p.is_symlink()})
+    return tuple(pages[name] for name in sorted(pages))
+
+
 def generate(data_dir: Path, work: Path, steps: Steps,
              snapshot: SnapshotBuild | None = None) -> tuple[object, dict, int]:
     """Everything before MkDocs: returns (dataset, counts, warnings). Writes only under `work`.
@@ -113,7 +123,7 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
     skip = frozenset(reuse)
     bytecode = cache_root() / "jinja" / version.decode()[:16]
     bytecode.mkdir(parents=True, exist_ok=True)
-    content = tuple(sorted(CONTENT.glob("*.md")))
+    content = site_pages(data_dir)
     rendered = render(dataset, values, programme, PAGE_TEMPLATES, content, reuse=skip, bytecode=bytecode)
     embeds = render_embeds(rendered.site_data, EMBED_TEMPLATES, skip=skip, bytecode=bytecode)
     fresh = [code for code in keys if code not in reuse]

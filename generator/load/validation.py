@@ -9,7 +9,8 @@ from generator.load import documents as docs
 from generator.load import programmes as programmes_yml
 from generator.load import roadmaps as roadmaps_yml
 from generator.load import tables
-from generator.errors import DataProblem, Problems, is_data_file
+from generator.errors import DataProblem, Problems, is_data_file, os_reason
+from generator.paths import PAGES
 from generator.model import STATUS_MENTOR, Dataset, Indicator, Measure, Programme, Roadmap
 from generator.load.documents import PROGRAMME_CODES
 from generator.load import content
@@ -106,6 +107,7 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
         if doc is not None:
             documents = content.documents(doc, data_dir, problems)
     _check_content(news, practices, documents, roadmaps, known, problems)
+    _check_pages(data_dir, problems)
     _check_unique([(p.code, p.source) for p in programmes], "programme", problems)
     _check_unique([(r.code, r.source) for r in roadmaps], "roadmap", problems)
     _check_programmes(programmes, {i.code for i, _ in indicators}, problems)
@@ -130,6 +132,29 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
     if site.as_of is None:
         dataset = replace(dataset, site=replace(site, as_of=latest_date(dataset)))
     return Validated(dataset, tuple(sorted(warnings.items)))
+
+
+def _check_pages(data_dir: Path, problems: Problems) -> None:
+    """pages/*.md: the project's own hand-written pages; the file name becomes the address."""
+    folder = data_dir / PAGES
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        name = f"{PAGES}/{path.name}"
+        if path.name.startswith(".") or not is_data_file(path, name, problems):
+            continue
+        if path.suffix != ".md":
+            problems.add(name, 0, "", "в папке pages/ ожидаются только страницы Markdown (*.md)")
+        elif not content.SLUG.match(path.stem):
+            problems.add(name, 0, "", f"имя файла становится адресом страницы: строчные латинские буквы, цифры и «-», "
+                                      f"найдено «{path.stem[:40]}»")
+        else:
+            try:
+                path.read_bytes().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                problems.add(name, 0, "", "файл не в кодировке UTF-8: сохраните его как UTF-8")
+            except OSError as err:
+                problems.add(name, 0, "", f"файл не читается: {os_reason(err)}")
 
 
 def latest_date(dataset: Dataset) -> date | None:

@@ -22,7 +22,7 @@ from generator.errors import DataErrors, InputError
 from generator.files import combined, exchange, sha256_file, write_atomic
 from generator.load.validation import validate
 from generator.load.yaml_files import dump_yaml
-from generator.build.archive import (CORRECTIONS, MANIFEST, Correction, SnapshotBuild, archive_dir_for,
+from generator.build.archive import (ARCHIVE, CORRECTIONS, MANIFEST, Correction, SnapshotBuild, archive_dir_for,
                                      archived_years, read_corrections, read_manifest, tree_hashes,
                                      verify_snapshot)
 from generator.build.mkdocs_stage import prune_site
@@ -112,7 +112,7 @@ def freeze(data_dir: Path, year: int, archive_dir: Path | None = None, when: dat
             "as_of": cutoff.isoformat(),
             "generator": {"name": "shnor-site", "version": generator_version(), "sha256": fingerprint()},
             "source": {
-                "data_sha256": combined(tree_hashes(data_dir)),
+                "data_sha256": combined(tree_hashes(data_dir, skip=ARCHIVE)),
                 "current_year": current,
                 "as_of": dataset.site.as_of.isoformat() if dataset.site.as_of else None,
                 "derived": f"current_year = {year}, as_of = {cutoff.isoformat()}; удалены строки и документы "

@@ -73,7 +73,9 @@ def derive_year_data(source: Path, dataset, year: int, cutoff: date, target: Pat
     skip_files |= {d.file for d in dataset.documents if d.code in late_documents and d.file not in kept_files}
     for path in sorted(source.rglob("*")):
         name = path.relative_to(source).as_posix()
-        if path.is_dir() or path.is_symlink() or any(part.startswith(".") for part in path.relative_to(source).parts):
+        parts = path.relative_to(source).parts
+        # the project's own archive/ is not data: a snapshot never contains the earlier snapshots
+        if path.is_dir() or path.is_symlink() or parts[0] == "archive" or any(p.startswith(".") for p in parts):
             continue
         out = target / name
         out.parent.mkdir(parents=True, exist_ok=True)
