@@ -147,3 +147,30 @@ def test_unknown_audience_is_refused(tmp_path):
     with pytest.raises(DataErrors) as err:
         validate(data)
     assert any(p.field.endswith("audience") and "ожидалось одно из" in p.message for p in err.value.problems)
+
+
+def test_an_openness_obligation_is_not_due_before_it_begins(tmp_path):
+    """Kargasok 1.3: «до декабря 2020, пополнение ежеквартальное», judged on the order's date in June."""
+    from generator.compute.openness import obligations
+
+    site_yml = ("municipality: Р\ndepartment: О\nbase_url: https://x.example.ru/\ncurrent_year: 2020\n"
+                "as_of: 2020-06-25\n")
+    roadmap = textwrap.dedent("""\
+        code: r
+        title: Дорожная карта
+        approved: {by: Отдел, number: "381", date: 2020-06-25}
+        sections:
+          - title: Раздел
+            items:
+              - {number: "1", title: Раздел на сайте, deadline: "До декабря 2020 Пополнение ежеквартальное",
+                 period: {start: 2020-10-01, end: 2024-12-31}, recurrence: quarterly, openness: true,
+                 fulfilled_in: news}
+              - {number: "2", title: Карта на сайте, deadline: постоянно, recurrence: continuous,
+                 openness: true, fulfilled_in: roadmaps}
+        """)
+    statuses = "year,school,status\n2020,s1,ШНОР\n"
+    dataset = validate(write_data(tmp_path / "d", {"site.yml": site_yml, "roadmaps/r.yml": roadmap,
+                                                   "statuses.csv": statuses})).dataset
+    first, second = obligations(dataset)
+    assert not first.due  # begins in October
+    assert second.updated is not None and second.updated.isoformat() == "2020-06-25" and not second.due

@@ -32,7 +32,9 @@ def section_dates(ds: Dataset) -> dict[str, date | None]:
     as_of = ds.site.as_of
     upto = (lambda d: d is not None and (as_of is None or d <= as_of))
     news = _latest(n.date for n in ds.news if upto(n.date))
-    reports = _latest(r.date for rm in ds.roadmaps for i in rm.items for r in i.reports if upto(r.date))
+    # A roadmap published on approval is an update of the section; later, its reports are.
+    reports = _latest([*(r.date for rm in ds.roadmaps for i in rm.items for r in i.reports if upto(r.date)),
+                       *(rm.approved.date for rm in ds.roadmaps if upto(rm.approved.date))])
     return {
         "home": as_of, "schools": as_of, "indicators": as_of, "open-data": as_of, "for-schools": as_of,
         "programmes": _latest(p.approved.date for p in ds.programmes),
@@ -65,7 +67,11 @@ def obligations(ds: Dataset) -> list[Obligation]:
             section = item.fulfilled_in
             own = _latest(r.date for r in item.reports if as_of is None or r.date <= as_of)
             updated = _latest([dates.get(section), own]) if section else own
-            due = as_of is not None and (updated is None or as_of - updated > QUARTER)
+            # Not due before the obligation begins: its period's start, or the deadline of a one-off
+            # item (Kargasok 1.3 «до декабря 2020, пополнение ежеквартальное» is no failure in June).
+            begins = item.period_start or (item.due if item.recurrence == "once" else None)
+            started = as_of is not None and (begins is None or as_of > begins)
+            due = started and (updated is None or as_of - updated > QUARTER)
             out.append(Obligation(roadmap.code, item, section, updated, due))
     return out
 
