@@ -217,6 +217,15 @@ class Body:
     functions: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Part:
+    """Any other part of a document published as written (background, legal basis, directions,
+    measures, resources, …): a heading, its paragraphs and its list items."""
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+
+
 AUDIENCES = {  # code → heading; the order of the site
     "pupils": "Обучающимся", "parents": "Родителям (законным представителям)", "teachers": "Педагогам",
     "schools": "Администрации школ", "mentors": "Школам-наставникам", "methodists": "Методической службе",
@@ -258,6 +267,7 @@ class Programme:
     governance: tuple[Body, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
     openness: tuple[str, ...] = ()  # openness obligations stated in the programme's own text
+    parts: tuple[Part, ...] = ()  # the document's other parts, in its order
     source: Source = Source("", 0)
 
 

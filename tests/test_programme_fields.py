@@ -40,6 +40,11 @@ PROGRAMME = textwrap.dedent("""\
       - audience: other
         title: Психологической службе
     openness: [Публиковать анонсы и отчёты о мероприятиях]
+    parts:
+      - title: Нормативная база
+        items: [Федеральный закон № 273-ФЗ]
+      - title: Анализ ситуации
+        paragraphs: [Первый абзац., Второй абзац.]
     """)
 ROADMAP = textwrap.dedent("""\
     code: r
@@ -88,6 +93,9 @@ def test_programme_page_carries_every_new_field(site):
     assert "### Педагогам\n\n- Пройти курсы по формирующему оцениванию" in text
     assert "### Психологической службе\n\nПрограмма называет этого адресата рекомендаций" in text
     assert "## Информационная открытость\n\n- Публиковать анонсы и отчёты о мероприятиях" in text
+    assert "## Нормативная база\n\n- Федеральный закон № 273\\-ФЗ" in text
+    assert "## Анализ ситуации\n\nПервый абзац.\n\nВторой абзац." in text
+    assert text.index("## Нормативная база") < text.index("## Анализ ситуации")
 
 
 def test_recommendations_reach_their_audience_pages(site):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from generator.errors import Problems
 from generator.load.documents import TARGET_SCOPES, code_of, approval, baseline, link
 from generator.load.fields import Fields
-from generator.model import (AUDIENCES, Body, Criterion, Programme, ProgrammeTarget, Recommendation, Risk, Source,
-                             Stage)
+from generator.model import (AUDIENCES, Body, Criterion, Part, Programme, ProgrammeTarget, Recommendation, Risk,
+                             Source, Stage)
 
 def programme(doc: object, name: str, problems: Problems) -> Programme | None:
     f = Fields(doc, name, problems)
@@ -15,7 +15,7 @@ def programme(doc: object, name: str, problems: Problems) -> Programme | None:
     f.only("code", "title", "short_title", "approved", "developers", "executors", "goal", "tasks", "period", "stages",
            "expected_results", "control", "budget", "web_address", "targets", "programme_targets", "title_period",
            "principles", "mechanism", "realisation_indicators", "criteria", "risks", "governance", "recommendations",
-           "openness")
+           "openness", "parts")
     period = f.mapping("period", required=True)
     start = end = None
     if period is not None and period.ok:
@@ -55,6 +55,7 @@ def programme(doc: object, name: str, problems: Problems) -> Programme | None:
         title_period=_title_period(f), principles=f.texts("principles"), mechanism=f.texts("mechanism"),
         realisation_indicators=f.texts("realisation_indicators"), criteria=_criteria(f), risks=_risks(f),
         governance=_governance(f), recommendations=_recommendations(f), openness=f.texts("openness"),
+        parts=_parts(f),
         source=Source(name, f.line),
     )
 
@@ -81,6 +82,19 @@ def _criteria(f: Fields) -> tuple[Criterion, ...]:
             title = c.text("title", required=True)
             if title:
                 out.append(Criterion(title, c.text("formula"), c.text("threshold"), c.text("unit"), c.text("note")))
+    return tuple(out)
+
+
+def _parts(f: Fields) -> tuple[Part, ...]:
+    out = []
+    for part in f.items("parts"):
+        if part.ok:
+            part.only("title", "paragraphs", "items")
+            title, paragraphs, items = part.text("title", required=True), part.texts("paragraphs"), part.texts("items")
+            if title and not (paragraphs or items):
+                part.error("paragraphs", "раздел без текста: укажите paragraphs (абзацы) или items (пункты списка)")
+            if title:
+                out.append(Part(title, paragraphs, items))
     return tuple(out)
 
 
