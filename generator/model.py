@@ -62,6 +62,9 @@ class Target:
         return self.rule.value if self.rule else None
 
 
+MUNICIPALITY_KINDS = {"район": ("района", "району"), "город": ("города", "городу"), "округ": ("округа", "округу")}
+
+
 @dataclass(frozen=True)
 class Site:
     municipality: str
@@ -76,6 +79,17 @@ class Site:
     demo_note: str = ""
     programme_targets: dict[str, Target] = field(default_factory=dict)
     results_since: int | None = None  # first year of data accepted before the first programme's period
+    kind: str = "район"  # район | город | округ: the words «все школы района / города / округа»
+
+    @property
+    def area_of(self) -> str:
+        """«района», «города», «округа»: as in «все школы района»."""
+        return MUNICIPALITY_KINDS[self.kind][0]
+
+    @property
+    def area_to(self) -> str:
+        """«району», «городу», «округу»: as in «динамика по району»."""
+        return MUNICIPALITY_KINDS[self.kind][1]
 
 
 @dataclass(frozen=True)

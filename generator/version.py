@@ -19,10 +19,18 @@ CODE_FOLDERS = ("generator", "templates", "content")
 
 
 def generator_version(root: Path = REPO) -> str:
-    """The `version` of pyproject.toml."""
-    text = (root / "pyproject.toml").read_text(encoding="utf-8")
-    match = re.search(r'^version\s*=\s*"([^"]+)"', text, re.M)
-    return match.group(1) if match else "unknown"
+    """The `version` of pyproject.toml in a checkout; installed (no pyproject.toml next to the
+    package), the version of the installed distribution shnor-site."""
+    from importlib import metadata
+
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        match = re.search(r'^version\s*=\s*"([^"]+)"', pyproject.read_text(encoding="utf-8"), re.M)
+        return match.group(1) if match else "unknown"
+    try:
+        return metadata.version("shnor-site")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _walk(base: Path) -> list[Path]:

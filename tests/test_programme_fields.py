@@ -182,3 +182,21 @@ def test_an_openness_obligation_is_not_due_before_it_begins(tmp_path):
     first, second = obligations(dataset)
     assert not first.due  # begins in October
     assert second.updated is not None and second.updated.isoformat() == "2020-06-25" and not second.due
+
+
+def test_a_city_is_not_called_a_district(tmp_path):
+    site_yml = "municipality: Город Энск\nkind: город\ndepartment: О\nbase_url: https://x.example.ru/\ncurrent_year: 2023\n"
+    indicators = ("- {code: share, title: Доля, unit: \"%\", numerator: n, denominator: d, better: higher}\n")
+    results = "year,school,measure,value\n2023,s1,n,3\n2023,s1,d,10\n2023,s2,n,4\n2023,s2,d,10\n"
+    data = write_data(tmp_path / "d", {"site.yml": site_yml, "indicators.yml": indicators, "results.csv": results,
+                                       "measures.csv": "code,title,unit\nn,Сдали,чел.\nd,Всего,чел.\n"})
+    out = tmp_path / "out"
+    build_site(data, out, with_mkdocs=False, progress=False)
+    indicator = (out / "indicators" / "share.md").read_text(encoding="utf-8")
+    assert "## Динамика по городу" in indicator and "| Все школы города |" in indicator
+    assert "района" not in indicator and "району" not in indicator
+    assert "Все школы города" in (out / "charts" / "schools" / "s1" / "share.svg").read_text(encoding="utf-8")
+    bad = write_data(tmp_path / "e", {"site.yml": site_yml.replace("kind: город", "kind: село")})
+    with pytest.raises(DataErrors) as err:
+        validate(bad)
+    assert any(p.field == "kind" for p in err.value.problems)

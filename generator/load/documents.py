@@ -6,7 +6,7 @@ import re
 
 from generator.errors import Problems
 from generator.load.fields import Fields
-from generator.model import PUBLISH_LEVELS, Approval, Baseline, Contacts, Indicator, Rule, Site, Target
+from generator.model import MUNICIPALITY_KINDS, PUBLISH_LEVELS, Approval, Baseline, Contacts, Indicator, Rule, Site, Target
 from generator.urls import safe_url
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -95,7 +95,7 @@ def site(doc: object, problems: Problems) -> Site | None:
     if not f.ok:
         return None
     f.only("municipality", "region", "department", "contacts", "base_url", "current_year", "min_group_size", "demo",
-           "as_of", "demo_note", "programme_targets", "results_since")
+           "as_of", "demo_note", "programme_targets", "results_since", "kind")
     contacts = Contacts()
     sub = f.mapping("contacts")
     if sub is not None and sub.ok:
@@ -119,8 +119,17 @@ def site(doc: object, problems: Problems) -> Site | None:
         demo_note=f.text("demo_note"),
         programme_targets=programme_targets(f),
         results_since=f.integer("results_since", low=1990, high=2100),
+        kind=_kind(f),
     )
     return result
+
+
+def _kind(f: Fields) -> str:
+    kind = f.text("kind", default="район")
+    if kind not in MUNICIPALITY_KINDS:
+        f.error("kind", f"ожидалось одно из: {', '.join(MUNICIPALITY_KINDS)}; найдено «{kind[:20]}»")
+        return "район"
+    return kind
 
 
 def indicators(doc: object, problems: Problems) -> list[tuple[Indicator, int]]:

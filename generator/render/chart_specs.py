@@ -29,13 +29,13 @@ def school_chart(sd: SiteData, indicator: Indicator, code: str) -> ChartSpec | N
     everyone = sd.series(indicator.code, "all")
     return ChartSpec(
         title=indicator.title, unit=indicator.unit, years=sd.years,
-        series=(Series("Школа", _chart_values(own, sd.years)), Series("Все школы района", _chart_values(everyone, sd.years))),
+        series=(Series("Школа", _chart_values(own, sd.years)), Series(f"Все школы {sd.site.area_of}", _chart_values(everyone, sd.years))),
         targets=_targets([own, everyone], sd.years),
     )
 
 
 def indicator_chart(sd: SiteData, indicator: Indicator) -> ChartSpec | None:
-    groups = [("Участники программы", "participants"), ("Все школы района", "all"), ("Муниципалитет", "municipality")]
+    groups = [("Участники программы", "participants"), (f"Все школы {sd.site.area_of}", "all"), ("Муниципалитет", "municipality")]
     series = [(label, sd.series(indicator.code, scope)) for label, scope in groups]
     series = [(label, s) for label, s in series if any(v.value is not None for v in s.values())]
     if not series:
