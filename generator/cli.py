@@ -191,7 +191,9 @@ def _add_archive_commands(commands) -> None:
     diff = commands.add_parser("diff", help="отчёт об изменениях между двумя состояниями данных (Markdown)")
     diff.add_argument("old", type=Path, metavar="БЫЛО",
                       help="папка с данными, папка открытых данных (indicators.csv) или собранный сайт")
-    diff.add_argument("new", type=Path, metavar="СТАЛО", help="то же для нового состояния")
+    diff.add_argument("new", type=Path, metavar="СТАЛО", nargs="?", default=None,
+                      help="то же для нового состояния (по умолчанию — проект сайта, см. --project)")
+    _add_project(diff)
     diff.add_argument("--accept-removals", action="store_true",
                       help="исчезновение опубликованных значений намеренное: код выхода 0 вместо 3")
     diff.add_argument("--out", type=Path, default=None, help="записать отчёт в файл (иначе — на экран)")
@@ -219,7 +221,7 @@ def _run_archive_command(args) -> int:
 
         if args.max_rows < 1:
             raise InputError("--max-rows: ожидалось число больше нуля")
-        report = diff(args.old, args.new, args.accept_removals, args.max_rows)
+        report = diff(args.old, args.new or args.project, args.accept_removals, args.max_rows)
         if args.out:
             args.out.write_text(report.markdown, encoding="utf-8", newline="\n")
             print(f"Отчёт записан в {args.out}.", file=sys.stderr)

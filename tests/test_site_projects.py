@@ -110,3 +110,10 @@ def test_version_is_printed():
     proc = run_cli("--version")
     version = re.search(r'^version\s*=\s*"([^"]+)"', (REPO / "pyproject.toml").read_text(encoding="utf-8"), re.M)
     assert proc.returncode == 0 and proc.stdout.strip() == f"shnor-site {version.group(1)}"
+
+
+def test_diff_compares_with_the_project_by_default():
+    demo = str(EXAMPLES / "demo")
+    proc = run_cli("diff", demo, "--project", demo, "--max-rows", "5")
+    assert proc.returncode == 0, proc.stderr
+    assert "Изменений нет" in proc.stdout
