@@ -238,6 +238,7 @@ class Part:
     title: str
     paragraphs: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
+    place: str = "end"  # start: right after the passport (background, legal basis); end: after the rest
 
 
 AUDIENCES = {  # code → heading; the order of the site

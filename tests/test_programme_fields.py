@@ -42,6 +42,7 @@ PROGRAMME = textwrap.dedent("""\
     openness: [Публиковать анонсы и отчёты о мероприятиях]
     parts:
       - title: Нормативная база
+        place: start
         items: [Федеральный закон № 273-ФЗ]
       - title: Анализ ситуации
         paragraphs: [Первый абзац., Второй абзац.]
@@ -91,11 +92,11 @@ def test_programme_page_carries_every_new_field(site):
     assert "| Отдел образования | координация; мониторинг |" in text
     assert "### Родителям \\(законным представителям\\)\n\n- Посещать родительские собрания" in text
     assert "### Педагогам\n\n- Пройти курсы по формирующему оцениванию" in text
-    assert "### Психологической службе\n\nПрограмма называет этого адресата рекомендаций" in text
+    assert "### Психологической службе\n\nДокумент называет этого адресата рекомендаций" in text
     assert "## Информационная открытость\n\n- Публиковать анонсы и отчёты о мероприятиях" in text
     assert "## Нормативная база\n\n- Федеральный закон № 273\\-ФЗ" in text
     assert "## Анализ ситуации\n\nПервый абзац.\n\nВторой абзац." in text
-    assert text.index("## Нормативная база") < text.index("## Анализ ситуации")
+    assert text.index("## Нормативная база") < text.index("## Принципы") < text.index("## Анализ ситуации")
 
 
 def test_recommendations_reach_their_audience_pages(site):

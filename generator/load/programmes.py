@@ -89,12 +89,16 @@ def _parts(f: Fields) -> tuple[Part, ...]:
     out = []
     for part in f.items("parts"):
         if part.ok:
-            part.only("title", "paragraphs", "items")
+            part.only("title", "paragraphs", "items", "place")
             title, paragraphs, items = part.text("title", required=True), part.texts("paragraphs"), part.texts("items")
+            place = part.text("place", default="end")
+            if place not in ("start", "end"):
+                part.error("place", f"ожидалось start (сразу после паспорта) или end (в конце); найдено «{place[:20]}»")
+                place = "end"
             if title and not (paragraphs or items):
                 part.error("paragraphs", "раздел без текста: укажите paragraphs (абзацы) или items (пункты списка)")
             if title:
-                out.append(Part(title, paragraphs, items))
+                out.append(Part(title, paragraphs, items, place))
     return tuple(out)
 
 
