@@ -201,3 +201,14 @@ def test_a_city_is_not_called_a_district(tmp_path):
     with pytest.raises(DataErrors) as err:
         validate(bad)
     assert any(p.field == "kind" for p in err.value.problems)
+
+
+def test_a_paragraph_numbered_in_the_document_keeps_its_number():
+    """«2. Направление …» as a Markdown paragraph would become a list renumbered from 1."""
+    import markdown
+
+    from generator.render.markdown_text import text
+
+    html = markdown.markdown("\n\n".join(text(p) for p in ("1. Первое", "2. Второе", "3. Третье")))
+    assert [m for m in ("1.", "2.", "3.") if f"<p>{m} " in html] == ["1.", "2.", "3."]
+    assert "<ol>" not in html

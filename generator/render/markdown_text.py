@@ -13,6 +13,7 @@ from generator.urls import safe_url
 
 # Characters that start Markdown or HTML constructs inline; escaped with a backslash.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|-])")
+_ORDERED = re.compile(r"^(\d+)\.(?=\s|$)")
 _MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
            "ноября", "декабря")
 
@@ -24,7 +25,9 @@ def text(value: object) -> str:
     folded = " ".join(str(value).split())
     escaped = html.escape(folded, quote=False)  # quotes are harmless in text; Markdown escapes attributes
     # '&' entities stay as they are; escape Markdown punctuation so '[x](javascript:…)' stays text.
-    return _MD_SPECIAL.sub(r"\\\1", escaped)
+    escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
+    # «2. Направление …» as written: not an ordered list, which Markdown would renumber from 1.
+    return _ORDERED.sub(r"\1\\.", escaped)
 
 
 def meta_title(value: object) -> str:
