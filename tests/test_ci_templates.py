@@ -119,6 +119,7 @@ def test_github_order_and_deploy():
     cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
     assert cache["with"]["path"].split() == [".cache/charts", ".cache/build", ".cache/jinja", ".cache/parse",
                                              ".cache/usage"]
+    assert "hashFiles('requirements.txt')" in cache["with"]["key"]  # a new generator version: an empty cache
     assert "--accept-removals" in by_id["report"]["run"] and "ACCEPT_REMOVALS" in doc["env"]
     uses = [step.get("uses", "") for _, step in github_steps()]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
@@ -138,6 +139,7 @@ def test_gitlab_order_pages_and_preview():
     assert doc["stages"] == ["validate", "build", "report", "deploy"]
     assert INSTALL in doc["default"]["before_script"]
     assert doc["default"]["cache"][0]["key"]["files"] == ["requirements.txt"]
+    assert doc["default"]["cache"][1]["key"]["files"] == ["requirements.txt"]
     assert doc["default"]["cache"][1]["paths"] == [".cache/charts/", ".cache/build/", ".cache/jinja/",
                                                    ".cache/parse/", ".cache/usage/"]
     stage_of = {name: doc["stages"].index(spec["stage"]) for name, spec in jobs.items()}
