@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from generator.files import combined, sha256_file
-from generator.paths import REPO
+from generator.paths import PACKAGE, REPO
 
 # Relative to the checkout: generator/ (*.py only), templates/ (every file), content/*.md, mkdocs.yml.
 CODE_FOLDERS = ("generator", "templates", "content")
@@ -42,15 +42,18 @@ def _walk(base: Path) -> list[Path]:
     return found
 
 
-def code_files(root: Path = REPO) -> list[Path]:
-    """Every file that turns data into the site, sorted: the code, templates, generic pages, config."""
-    files = [p for p in _walk(root / "generator") if p.suffix == ".py"]
-    files += _walk(root / "templates")
-    files += [p for p in _walk(root / "content") if p.suffix == ".md"]
-    files.append(root / "mkdocs.yml")
-    return sorted(p for p in files if p.is_file())
+def code_files(root: Path = REPO) -> dict[str, Path]:
+    """Every file that turns data into the site, by its name in the repository, sorted: the code
+    (generator/**/*.py), templates, generic pages and base config. Installed from a wheel, the
+    code is the package itself and the rest is generator/_files (see paths.py)."""
+    code = root / "generator" if (root / "generator").is_dir() else PACKAGE
+    files = {f"generator/{p.relative_to(code).as_posix()}": p for p in _walk(code) if p.suffix == ".py"}
+    files |= {p.relative_to(root).as_posix(): p for p in _walk(root / "templates")}
+    files |= {p.relative_to(root).as_posix(): p for p in _walk(root / "content") if p.suffix == ".md"}
+    files["mkdocs.yml"] = root / "mkdocs.yml"
+    return {name: files[name] for name in sorted(files) if files[name].is_file()}
 
 
 def fingerprint(root: Path = REPO) -> str:
     """sha256 over `code_files` (in the format of `sha256sum` output, see files.combined)."""
-    return combined({p.relative_to(root).as_posix(): sha256_file(p) for p in code_files(root)})
+    return combined({name: sha256_file(path) for name, path in code_files(root).items()})

@@ -134,3 +134,9 @@ def test_ci_template_commands_in_a_site_project_installed_from_the_wheel(wheel, 
                 "import generator", cwd=project, env=env).stdout.split()
     for path in where:
         assert Path(path).is_relative_to(purelib) and not Path(path).is_relative_to(REPO), where
+    # Installed, the fingerprint that keys cached pages and that snapshots record still covers the
+    # code: the package's own .py files, named as in the repository.
+    names = run([python, "-c", "from generator.version import code_files; print('\\n'.join(code_files()))"],
+                "code_files", cwd=project, env=env).stdout.split()
+    assert "generator/compute/indicators.py" in names and "templates/pages/school.md.j2" in names
+    assert "mkdocs.yml" in names

@@ -19,11 +19,11 @@ import yaml
 
 from generator.errors import DataErrors
 from generator.files import write_text
-from generator.paths import CONTENT, REPO, TEMPLATES
+from generator.paths import CHECKOUT, CONTENT, TEMPLATES
 from generator.build.site import Steps, generate
 
 log = logging.getLogger(__name__)
-WORK = REPO / ".build"
+WORK = (CHECKOUT or Path.cwd()) / ".build"  # installed: in the site project's folder
 HOOK = Path(__file__).resolve().parent / "mkdocs_hook.py"
 
 
@@ -50,7 +50,7 @@ def sync_tree(source: Path, target: Path) -> int:
 
 
 def regenerate(data_dir: Path) -> int:
-    with tempfile.TemporaryDirectory(prefix="regen-", dir=REPO / ".build") as scratch:
+    with tempfile.TemporaryDirectory(prefix="regen-", dir=WORK) as scratch:
         generate(data_dir, Path(scratch), Steps(4, False))
         return sync_tree(Path(scratch) / "docs", WORK / "docs")
 
@@ -70,11 +70,11 @@ def serve(data_dir: Path, address: str = "127.0.0.1:8000") -> int:
     env = {**os.environ, "SHNOR_DATA_DIR": str(data_dir.resolve()), "NO_MKDOCS_2_WARNING": "1"}
     print(f"Предпросмотр: http://{address}/ (Ctrl+C — остановить)", file=sys.stderr)
     return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "-a", address, "-f", str(WORK / "mkdocs.yml")],
-                           env=env, cwd=REPO)
+                           env=env, cwd=CHECKOUT or Path.cwd())
 
 
 def regenerate_for_hook() -> None:
-    data_dir = Path(os.environ.get("SHNOR_DATA_DIR", REPO / "data"))
+    data_dir = Path(os.environ.get("SHNOR_DATA_DIR", "."))  # serve() always sets it
     try:
         changed = regenerate(data_dir)
         if changed:
