@@ -212,3 +212,9 @@ def test_a_paragraph_numbered_in_the_document_keeps_its_number():
     html = markdown.markdown("\n\n".join(text(p) for p in ("1. Первое", "2. Второе", "3. Третье")))
     assert [m for m in ("1.", "2.", "3.") if f"<p>{m} " in html] == ["1.", "2.", "3."]
     assert "<ol>" not in html
+
+
+def test_programme_openness_is_on_the_openness_page(site):
+    text = page(site, "openness.md")
+    assert "## Что о публикации сведений сказано в программах" in text
+    assert "- Публиковать анонсы и отчёты о мероприятиях" in text
