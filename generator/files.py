@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import pickle
@@ -54,9 +55,14 @@ def link_or_write(path: Path, source: Path | None, data: bytes | None = None) ->
     write_atomic(path, data if data is not None else source.read_bytes())
 
 
+# Why a hard link can fail where a copy works: another file system (a mounted web root, a CI
+# volume), too many links to one file, or a file system without hard links.
+_NO_LINK = {errno.EXDEV, errno.EMLINK, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
 def link(source: str, path: str) -> None:
-    """Hard-link `source` to `path`, creating folders and replacing a file already there.
-    FileNotFoundError when `source` does not exist."""
+    """Hard-link `source` to `path`, creating folders and replacing a file already there; a copy
+    (written atomically) where a link is impossible. FileNotFoundError when `source` does not exist."""
     # The common case first, in one system call: the target's folder exists and the target does
     # not (tens of thousands of links per build; plain strings, no Path objects).
     try:
@@ -68,7 +74,19 @@ def link(source: str, path: str) -> None:
         os.makedirs(os.path.dirname(path), exist_ok=True)
     except FileExistsError:
         os.unlink(path)
-    os.link(source, path)
+    except OSError as err:
+        if err.errno not in _NO_LINK:
+            raise
+        write_atomic(Path(path), Path(source).read_bytes())
+        return
+    try:
+        os.link(source, path)
+    except FileNotFoundError:
+        raise
+    except OSError as err:
+        if err.errno not in _NO_LINK:
+            raise
+        write_atomic(Path(path), Path(source).read_bytes())
 
 
 def write_text(path: Path, text: str) -> None:

@@ -1,0 +1,32 @@
+"""Faults of real deployments: the output on another file system than the cache."""
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+from generator.build.site import build_site
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mini"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_cache_on_another_file_system_is_copied_not_linked(tmp_path, monkeypatch):
+    """os.link fails with EXDEV across file systems: the build copies instead, cold and warm alike."""
+    monkeypatch.setenv("SHNOR_CACHE_DIR", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    build_site(data, tmp_path / "linked", with_mkdocs=False, progress=False)
+
+    def cross_device(source, target, *args, **kwargs):
+        raise OSError(errno.EXDEV, "Invalid cross-device link", str(source), None, str(target))
+
+    monkeypatch.setattr(os, "link", cross_device)
+    (data / "results.csv").write_text((data / "results.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build_site(data, tmp_path / "copied", with_mkdocs=False, progress=False)  # a warm build: cached files
+    assert tree(tmp_path / "copied") == tree(tmp_path / "linked")
+    assert all(os.stat(p).st_nlink == 1 for p in (tmp_path / "copied").rglob("*") if p.is_file())
