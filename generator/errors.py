@@ -84,6 +84,19 @@ def is_data_file(path: Path, name: str, problems: Problems) -> bool:
     return True
 
 
+def is_utf16(raw: bytes) -> bool:
+    """Text saved as UTF-16 (Excel's «Текст Юникод», Notepad's «Юникод»): a BOM, or every other
+    byte of the start zero."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:400]
+    return len(head) >= 8 and (head[1::2].count(0) > len(head) // 3 or head[0::2].count(0) > len(head) // 3)
+
+
+UTF16_HINT = ("файл сохранён в кодировке UTF-16 («Текст Юникод»): сохраните его заново как «CSV UTF-8» "
+              "или «CSV (разделители — точка с запятой)» (для таблиц) или как текст в кодировке UTF-8")
+
+
 def read_limited(path: Path, name: str, limit: int, problems: Problems) -> bytes | None:
     """Bytes of a data file, or None with a problem when it is unreadable or larger than `limit`."""
     try:

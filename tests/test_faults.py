@@ -30,3 +30,21 @@ def test_a_cache_on_another_file_system_is_copied_not_linked(tmp_path, monkeypat
     build_site(data, tmp_path / "copied", with_mkdocs=False, progress=False)  # a warm build: cached files
     assert tree(tmp_path / "copied") == tree(tmp_path / "linked")
     assert all(os.stat(p).st_nlink == 1 for p in (tmp_path / "copied").rglob("*") if p.is_file())
+
+
+def test_utf16_files_get_the_way_to_re_save_them(tmp_path):
+    """Excel's «Текст Юникод» is UTF-16: not «binary data», but how to save it again."""
+    from conftest import run_cli
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    schools = (data / "schools.csv").read_text(encoding="utf-8")
+    (data / "schools.csv").write_bytes(schools.encode("utf-16"))  # with a BOM
+    (data / "statuses.csv").write_bytes((data / "statuses.csv").read_text(encoding="utf-8").encode("utf-16-le"))
+    (data / "site.yml").write_bytes((data / "site.yml").read_text(encoding="utf-8").encode("utf-16"))
+    proc = run_cli("validate", "--project", str(data))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    for name in ("schools.csv", "statuses.csv", "site.yml"):
+        assert f"  {name}:1: файл сохранён в кодировке UTF-16 («Текст Юникод»): сохраните его заново как «CSV UTF-8»" \
+            in proc.stderr, name
+    assert "двоичные данные" not in proc.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.errors import Problems, is_data_file, read_limited
+from generator.errors import UTF16_HINT, Problems, is_data_file, is_utf16, read_limited
 from generator.load.fields import Fields
 from generator.model import DOCUMENT_KINDS, NEWS_KINDS, Document, Link, NewsItem, Practice, Source
 from generator.load.documents import link
@@ -20,6 +20,9 @@ def split_front_matter(path: Path, name: str, problems: Problems) -> tuple[objec
         return None
     raw = read_limited(path, name, MAX_YAML_BYTES, problems)
     if raw is None:
+        return None
+    if is_utf16(raw):
+        problems.add(name, 1, "", UTF16_HINT)
         return None
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")

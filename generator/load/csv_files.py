@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import Problems, read_limited
+from generator.errors import UTF16_HINT, Problems, is_utf16, read_limited
 
 MAX_CSV_BYTES = 200 * 1024 * 1024
 MAX_FIELD_CHARS = 20_000
@@ -55,6 +55,9 @@ def read_csv_text(path: Path, name: str, problems: Problems) -> str | None:
     """The text of a CSV file in either encoding, or None with a problem."""
     raw = read_limited(path, name, MAX_CSV_BYTES, problems)
     if raw is None:
+        return None
+    if is_utf16(raw):
+        problems.add(name, 1, "", UTF16_HINT)
         return None
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1

@@ -8,7 +8,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, SequenceNode
 
-from generator.errors import Problems, read_limited
+from generator.errors import UTF16_HINT, Problems, is_utf16, read_limited
 from generator.cache.parsed_files import MISSING, ParseCache
 
 MAX_YAML_BYTES = 5 * 1024 * 1024
@@ -148,6 +148,9 @@ def read_yaml_file(path: Path, name: str, problems: Problems, cache: ParseCache 
         document = cache.get("yaml", raw)
         if document is not MISSING:
             return document
+    if is_utf16(raw):
+        problems.add(name, 1, "", UTF16_HINT)
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
