@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _report_errors(err: DataErrors) -> None:
-    print(f"Данные не прошли проверку: ошибок {len(err.problems)}.", file=sys.stderr)
+    print(f"Данные не прошли проверку: ошибок {err.total}.", file=sys.stderr)
     for problem in err.problems:
         print(f"  {problem}", file=sys.stderr)
     print("Ничего не записано. Исправьте ошибки и запустите команду снова.", file=sys.stderr)

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+
+from generator.numbers import ru
 
 
 @dataclass(frozen=True, order=True)
@@ -23,29 +26,64 @@ class DataProblem:
 class DataErrors(Exception):
     """Raised once, with every problem found, when input data is invalid (exit code 2)."""
 
-    def __init__(self, problems: list[DataProblem]):
+    def __init__(self, problems: list[DataProblem], total: int | None = None):
         self.problems = sorted(set(problems))
+        self.total = total if total is not None else len(self.problems)  # counted ones included
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def _such_errors(n: int) -> str:
+    """«такая ошибка», «такие ошибки», «таких ошибок»: the Russian plural rule for n."""
+    if n % 10 == 1 and n % 100 != 11:
+        return "такая ошибка"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return "такие ошибки"
+    return "таких ошибок"
+
+
 class Problems:
-    """Collects problems so that all of them are reported at once."""
+    """Collects problems so that all of them are reported at once.
+
+    A flood is bounded: past PER_FIELD problems of one file and field (a 200 MB results.csv with
+    an undeclared measure on every row), the rest are only counted and reported as one line, so
+    the first real causes stay readable and memory stays small. `total` counts every problem."""
+
+    PER_FIELD = 20
 
     def __init__(self) -> None:
         self.items: list[DataProblem] = []
+        self.total = 0
+        self._kept: dict[tuple[str, str], int] = {}
+        self._more: dict[tuple[str, str], int] = {}
 
     def add(self, file: str, line: int, field: str, message: str) -> None:
+        self.total += 1
+        kind = (file, field)
+        if self._kept.get(kind, 0) >= self.PER_FIELD:
+            self._more[kind] = self._more.get(kind, 0) + 1
+            return
+        self._kept[kind] = self._kept.get(kind, 0) + 1
         self.items.append(DataProblem(file, line, field, message))
 
     def extend(self, other: "Problems") -> None:
-        self.items.extend(other.items)
+        for p in other.items:
+            self.add(p.file, p.line, p.field, p.message)
+        for kind, more in other._more.items():
+            self.total += more
+            self._more[kind] = self._more.get(kind, 0) + more
+
+    def summaries(self) -> list[DataProblem]:
+        """One problem per file and field whose problems were too many to list."""
+        return [DataProblem(file, 0, field, f"… и ещё {ru(Decimal(more))} {_such_errors(more)} (показаны первые "
+                                            f"{self.PER_FIELD}): исправьте причину, скорее всего она одна")
+                for (file, field), more in sorted(self._more.items())]
 
     def __bool__(self) -> bool:
         return bool(self.items)
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise DataErrors(self.items)
+            raise DataErrors(self.items + self.summaries(), self.total)
 
 
 class InputError(Exception):

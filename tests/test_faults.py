@@ -48,3 +48,49 @@ def test_utf16_files_get_the_way_to_re_save_them(tmp_path):
         assert f"  {name}:1: файл сохранён в кодировке UTF-16 («Текст Юникод»): сохраните его заново как «CSV UTF-8»" \
             in proc.stderr, name
     assert "двоичные данные" not in proc.stderr
+
+
+def test_a_flood_of_errors_is_bounded_and_summed_up(tmp_path):
+    """An undeclared measure on every row: 20 messages, then one line with the count (6 270 144 lines once)."""
+    from conftest import run_cli
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    rows = "".join(f"2023,6100000001,nosuch{i},1\n" for i in range(1234))
+    (data / "results.csv").write_text("year,school,measure,value\n" + rows, encoding="utf-8")
+    proc = run_cli("validate", "--project", str(data))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("  results.csv")]
+    assert len(lines) == 21, lines[:3]
+    assert "  results.csv: measure: … и ещё 1 214 таких ошибок (показаны первые 20)" in proc.stderr
+    assert "Данные не прошли проверку: ошибок 1234." in proc.stderr
+
+
+def test_the_cap_never_marks_a_bad_school_as_checked(tmp_path):
+    """Past the cap problems are only counted; a shard with problems must still not be cached as valid."""
+    from generator.cache.parsed_files import ParseCache
+    from generator.errors import DataErrors
+    from generator.load.validation import validate
+    from generator.version import fingerprint
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    good = (data / "results.csv").read_text(encoding="utf-8")
+    flood = "".join(f"2023,6100000001,nosuch{i},1\n" for i in range(40))
+    (data / "results.csv").write_text(good + flood + "2023,6100000002,nosuch,1\n", encoding="utf-8")
+    cache = ParseCache(tmp_path / "parse", fingerprint().encode())
+    for _ in range(2):  # the second run reads what the first one cached
+        try:
+            validate(data, cache)
+            raise AssertionError("bad rows accepted")
+        except DataErrors as err:
+            assert any(p.line == 0 and "ещё" in p.message for p in err.problems)
+            assert any("6100000002" in str(p) or "nosuch" in p.message for p in err.problems)
+
+
+def test_russian_plural_of_the_summary():
+    from generator.errors import _such_errors
+
+    expected = {1: "такая ошибка", 2: "такие ошибки", 4: "такие ошибки", 5: "таких ошибок", 11: "таких ошибок",
+                12: "таких ошибок", 21: "такая ошибка", 22: "такие ошибки", 111: "таких ошибок", 1214: "таких ошибок"}
+    assert {n: _such_errors(n) for n in expected} == expected

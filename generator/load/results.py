@@ -56,9 +56,9 @@ def read_results(data_dir: Path, known: set[str], listed: set[str], indicators: 
         if key in valid_before:
             valid[key] = valid_before[key]
         else:
-            before = len(problems.items)
+            before = problems.total
             figures[school] = parse(school, problems)
-            if len(problems.items) == before:
+            if problems.total == before:
                 valid[key] = frozenset(year for year, _ in figures[school])
             years.update(year for year, _ in figures[school])
             continue

@@ -131,7 +131,7 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
     )
     if site.as_of is None:
         dataset = replace(dataset, site=replace(site, as_of=latest_date(dataset)))
-    return Validated(dataset, tuple(sorted(warnings.items)))
+    return Validated(dataset, tuple(sorted(warnings.items + warnings.summaries())))
 
 
 def _check_pages(data_dir: Path, problems: Problems) -> None:

@@ -160,11 +160,11 @@ def read_yaml_file(path: Path, name: str, problems: Problems, cache: ParseCache 
     if "\x00" in text:
         problems.add(name, text[: text.index("\x00")].count("\n") + 1, "", "файл содержит двоичные данные, ожидался текст YAML")
         return None
-    before = len(problems.items)
+    before = problems.total
     document = read_yaml_text(text, name, problems)
-    if document is None and len(problems.items) == before:
+    if document is None and problems.total == before:
         problems.add(name, 1, "", "файл пуст: ожидались данные в формате YAML")
-    elif cache is not None and len(problems.items) == before:
+    elif cache is not None and problems.total == before:
         cache.put("yaml", raw, document)
     return document
 
