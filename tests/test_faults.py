@@ -94,3 +94,30 @@ def test_russian_plural_of_the_summary():
     expected = {1: "такая ошибка", 2: "такие ошибки", 4: "такие ошибки", 5: "таких ошибок", 11: "таких ошибок",
                 12: "таких ошибок", 21: "такая ошибка", 22: "такие ошибки", 111: "таких ошибок", 1214: "таких ошибок"}
     assert {n: _such_errors(n) for n in expected} == expected
+
+
+def test_publishes_into_one_folder_run_one_at_a_time_and_clean_up_after_killed_ones(tmp_path, monkeypatch):
+    import fcntl
+
+    from conftest import run_cli
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    dest = tmp_path / "www" / "site"
+    dest.parent.mkdir()
+    killed = dest.parent / ".site.publish-k1ll3d"  # what a killed publish leaves: a staging folder
+    (killed / "site").mkdir(parents=True)
+    (killed / "site" / "index.html").write_text("старый черновик", encoding="utf-8")
+    monkeypatch.setenv("SHNOR_CACHE_DIR", str(tmp_path / "cache"))  # run_cli passes the environment on
+    with open(dest.parent / ".site.publish.lock", "a+") as lock:  # another publish is running
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            busy = run_cli("publish", "--project", str(data), "--dest", str(dest), "--quiet")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    assert busy.returncode == 2 and "уже идёт другая публикация" in busy.stderr and "Traceback" not in busy.stderr
+    assert not dest.exists() and killed.exists()  # refused before anything was touched
+    done = run_cli("publish", "--project", str(data), "--dest", str(dest), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert (dest / "index.html").is_file() and not killed.exists()
+    assert sorted(p.name for p in dest.parent.iterdir()) == [".site.publish.lock", "site"]

@@ -10,11 +10,14 @@ Any failure before step 3 leaves DEST untouched and removes the temporary folder
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import re
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -96,6 +99,27 @@ def check_site(site: Path) -> tuple[list[str], int]:
     return list(dict.fromkeys(problems)), checked  # a link repeated on a page is reported once
 
 
+@contextlib.contextmanager
+def _publishing(dest: Path) -> Iterator[None]:
+    """One publish into `dest` at a time: a lock file next to it (released by the system when the
+    process ends, however it ends). Holding it, the staging folders of killed publishes are ours to
+    delete: otherwise each killed run would leave a copy of the site behind for ever."""
+    lock_path = dest.parent / f".{dest.name}.publish.lock"
+    with open(lock_path, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(f"в {dest} уже идёт другая публикация: дождитесь её окончания и повторите "
+                             f"(одновременно две публикации в одну папку не выполняются)") from None
+        for stale in dest.parent.glob(f".{dest.name}.publish-*"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def publish(data_dir: Path, dest: Path, progress: bool = True) -> Published:
     """Build, check, swap into `dest`. On any failure `dest` is left as it was."""
     started = time.monotonic()
@@ -105,16 +129,17 @@ def publish(data_dir: Path, dest: Path, progress: bool = True) -> Published:
     if dest == Path(dest.anchor) or dest == Path.cwd().resolve() or (dest / ".git").exists():
         raise InputError(f"{dest}: публиковать можно только в отдельную папку сайта (она будет заменена целиком)")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.publish-", dir=dest.parent))
-    try:
-        summary = build_site(data_dir, staging / "site", progress=progress)
-        problems, links = check_site(staging / "site")
-        if problems:
-            shown = "\n".join(f"  {p}" for p in problems[:30])
-            more = f"\n  … и ещё {len(problems) - 30}" if len(problems) > 30 else ""
-            raise BuildFailed(f"Собранный сайт не прошёл проверку перед публикацией (проблем {len(problems)}):\n"
-                              f"{shown}{more}")
-        exchange(staging / "site", dest)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with _publishing(dest):
+        staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.publish-", dir=dest.parent))
+        try:
+            summary = build_site(data_dir, staging / "site", progress=progress)
+            problems, links = check_site(staging / "site")
+            if problems:
+                shown = "\n".join(f"  {p}" for p in problems[:30])
+                more = f"\n  … и ещё {len(problems) - 30}" if len(problems) > 30 else ""
+                raise BuildFailed(f"Собранный сайт не прошёл проверку перед публикацией (проблем {len(problems)}):\n"
+                                  f"{shown}{more}")
+            exchange(staging / "site", dest)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return Published(dest, summary.pages, links, time.monotonic() - started)
