@@ -5,13 +5,14 @@ Exit codes: 0 ok, 1 internal error, 2 bad input; diff: 3 when published figures 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 import traceback
 from datetime import date
 from pathlib import Path
 
-from generator.errors import BuildFailed, DataErrors, InputError
+from generator.errors import BuildFailed, DataErrors, InputError, os_reason
 from generator.paths import REPO
 from generator.version import generator_version
 
@@ -144,18 +145,42 @@ def run(argv: list[str] | None = None) -> int:
         print(f"ошибка: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BuildFailed as err:
+        if "No space left on device" in str(err):  # MkDocs, a child process, ran out of disk
+            print(f"ошибка: {machine_fault(OSError(errno.ENOSPC, 'No space left on device'))}", file=sys.stderr)
+            return EXIT_INTERNAL
         print(err, file=sys.stderr)
         print("Сборка не удалась; прежний сайт не изменён. Это ошибка генератора или шаблонов, не данных.",
               file=sys.stderr)
+        return EXIT_INTERNAL
+    except OSError as err:
+        if err.errno not in MACHINE_FAULTS:
+            return _bug()
+        print(f"ошибка: {machine_fault(err)}", file=sys.stderr)
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("прервано", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception:  # noqa: BLE001 - a bug: show it, exit 1
-        traceback.print_exc()
-        print("Внутренняя ошибка генератора (это не ошибка в данных). Сообщите разработчикам, приложив текст выше.",
-              file=sys.stderr)
-        return EXIT_INTERNAL
+        return _bug()
+
+
+def _bug() -> int:
+    traceback.print_exc()
+    print("Внутренняя ошибка генератора (это не ошибка в данных). Сообщите разработчикам, приложив текст выше.",
+          file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+# Ordinary faults of the machine, not bugs and not the data's: said in Russian, no traceback, exit 1.
+MACHINE_FAULTS = {errno.ENOSPC: "на диске нет места", errno.EDQUOT: "превышена квота диска",
+                  errno.EROFS: "папка только для чтения", errno.EACCES: "нет прав на запись",
+                  errno.EPERM: "нет прав на запись", errno.EIO: "ошибка чтения или записи диска"}
+
+
+def machine_fault(err: OSError) -> str:
+    where = f" ({err.filename})" if err.filename else ""
+    return (f"{MACHINE_FAULTS.get(err.errno, os_reason(err))}{where}. Сборка остановлена, прежний сайт не изменён; "
+            f"освободите место или выберите другую папку (--out, --dest) и повторите")
 
 
 # --- snapshot, diff, publish (generator/release/) ------------------------------------------

@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from generator.build.site import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
@@ -121,3 +123,33 @@ def test_publishes_into_one_folder_run_one_at_a_time_and_clean_up_after_killed_o
     assert done.returncode == 0, done.stderr
     assert (dest / "index.html").is_file() and not killed.exists()
     assert sorted(p.name for p in dest.parent.iterdir()) == [".site.publish.lock", "site"]
+
+
+@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "на диске нет места"), (errno.EROFS, "папка только для чтения"),
+                                         (errno.EACCES, "нет прав на запись")])
+def test_a_full_disk_or_a_read_only_folder_is_no_bug(tmp_path, monkeypatch, capsys, code, words):
+    from generator import cli
+    from generator.build import site as site_build
+
+    def fails(*args, **kwargs):
+        raise OSError(code, os.strerror(code), str(tmp_path / "out" / "index.html"))
+
+    monkeypatch.setattr(site_build, "build_site", fails)
+    assert cli.run(["build", "--project", str(FIXTURE), "--out", str(tmp_path / "out"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"ошибка: {words} ({tmp_path / 'out' / 'index.html'})" in err and "прежний сайт не изменён" in err
+    assert "Traceback" not in err and "Внутренняя ошибка" not in err
+
+
+def test_mkdocs_out_of_disk_is_no_bug(monkeypatch, capsys, tmp_path):
+    from generator import cli
+    from generator.build import site as site_build
+    from generator.errors import BuildFailed
+
+    def fails(*args, **kwargs):
+        raise BuildFailed("mkdocs build --strict завершился с ошибкой:\nOSError: [Errno 28] No space left on device")
+
+    monkeypatch.setattr(site_build, "build_site", fails)
+    assert cli.run(["build", "--project", str(FIXTURE), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "на диске нет места" in err and "ошибка генератора" not in err
