@@ -153,3 +153,17 @@ def test_mkdocs_out_of_disk_is_no_bug(monkeypatch, capsys, tmp_path):
     assert cli.run(["build", "--project", str(FIXTURE), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "на диске нет места" in err and "ошибка генератора" not in err
+
+
+def test_a_news_link_climbing_out_of_the_site_is_a_data_problem(tmp_path):
+    from conftest import run_cli
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    (data / "news").mkdir()
+    (data / "news" / "2023-05-probe.md").write_text(
+        "---\ntitle: Новость\ndate: 2023-05-01\nkind: новость\n---\n\nТекст.\n\n[Пароли](../../../../etc/passwd)\n",
+        encoding="utf-8")
+    proc = run_cli("build", "--project", str(data), "--out", str(tmp_path / "site"), "--no-mkdocs", "--quiet")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "  news/2023-05-probe.md:9: текст: недопустимая ссылка или картинка «../../../../etc/passwd»" in proc.stderr

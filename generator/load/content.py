@@ -71,7 +71,8 @@ def _body(body: str, first_line: int, name: str, problems: Problems) -> str:
     for url in refused_links(body):
         line = first_line + body[: body.find(url)].count("\n") if url in body else first_line
         problems.add(name, line, "текст", f"недопустимая ссылка или картинка «{url[:60]}»: разрешены ссылки "
-                                          "http(s)://, mailto: и адреса внутри сайта, картинки — нет")
+                                          "http(s)://, mailto: и адреса внутри сайта от его корня (/indicators/), "
+                                          "картинки — нет")
     return sanitize(body)
 
 
