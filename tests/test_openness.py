@@ -1,6 +1,7 @@
 """Information openness on the demo: feed, two-way links, openness page, department-only flags."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from datetime import date
@@ -177,6 +178,18 @@ def test_document_symlink_refused(tmp_path):
     with pytest.raises(DataErrors) as info:
         validate(data)
     assert any("символическая ссылка" in p.message for p in info.value.problems)
+
+
+def test_document_hard_link_refused(tmp_path):
+    """A hard link looks like a regular file inside the folder but can be any file of the machine."""
+    data = copy_fixture(tmp_path)
+    (tmp_path / "outside.pdf").write_bytes(b"%PDF- secret")
+    (data / "files").mkdir(exist_ok=True)
+    os.link(tmp_path / "outside.pdf", data / "files" / "hard.pdf")
+    (data / "documents.yml").write_text("- code: d1\n  kind: приказ\n  title: П\n  file: files/hard.pdf\n", encoding="utf-8")
+    with pytest.raises(DataErrors) as info:
+        validate(data)
+    assert any(p.file == "documents.yml" and "жёсткая ссылка" in p.message for p in info.value.problems)
 
 
 def test_referenced_missing_document_is_an_error(tmp_path):

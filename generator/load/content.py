@@ -176,4 +176,8 @@ def _check_file(f: Fields, root: Path, file: str) -> int:
     if path.resolve().parent != root and root not in path.resolve().parents:
         f.error("file", f"путь «{file[:60]}» ведёт за пределы папки данных")
         return -1
+    if path.stat().st_nlink > 1:  # a hard link can be any file of the machine (the password file was tried)
+        f.error("file", f"«{file[:60]}» — жёсткая ссылка на другой файл (возможно, вне папки данных): положите в папку "
+                        f"данных обычную копию файла")
+        return -1
     return path.stat().st_size
