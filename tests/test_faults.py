@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import re
 import os
 import shutil
 from pathlib import Path
@@ -167,3 +168,23 @@ def test_a_news_link_climbing_out_of_the_site_is_a_data_problem(tmp_path):
     proc = run_cli("build", "--project", str(data), "--out", str(tmp_path / "site"), "--no-mkdocs", "--quiet")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "  news/2023-05-probe.md:9: текст: недопустимая ссылка или картинка «../../../../etc/passwd»" in proc.stderr
+
+
+def test_over_long_names_and_titles_are_refused(tmp_path):
+    from generator.errors import DataErrors
+    from generator.load.validation import validate
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    schools = (data / "schools.csv").read_text(encoding="utf-8").splitlines()
+    header, first = schools[0], schools[1].split(",")
+    first[header.split(",").index("name")] = "Школа " + "о" * 10_000
+    (data / "schools.csv").write_text("\n".join([header, ",".join(first), *schools[2:]]) + "\n", encoding="utf-8")
+    programme = next((data / "programmes").glob("*.yml"))
+    text = programme.read_text(encoding="utf-8")
+    programme.write_text(re.sub(r"^title: .*$", "title: " + "П" * 600, text, count=1, flags=re.M), encoding="utf-8")
+    with pytest.raises(DataErrors) as err:
+        validate(data)
+    found = {(p.file, p.field): p.message for p in err.value.problems}
+    assert "допустимо не более 300" in found[("schools.csv", "name")]
+    assert "допустимо не более 500" in found[(f"programmes/{programme.name}", "title")]

@@ -58,9 +58,11 @@ class Live(HTMLParser):
 
 def poison(data: Path) -> None:
     quoted = PAYLOAD.replace('"', '""')
+    # A short name is at most 100 characters (data contract): the two patterns that attack <title>.
+    short = " ".join((HOSTILE["x1"], HOSTILE["x8"])).replace('"', '""')
     schools = (data / "schools.csv").read_text(encoding="utf-8")
     schools = schools.replace('"МБОУ «Первая школа»",Первая школа,Северное поселение',
-                              f'"{quoted}","{quoted}","{quoted}"')
+                              f'"{quoted}","{short}","{quoted}"')
     (data / "schools.csv").write_text(schools, encoding="utf-8")
     mentorships = (data / "mentorships.csv").read_text(encoding="utf-8")
     (data / "mentorships.csv").write_text(mentorships.replace("стажировки", f'"{quoted}"'), encoding="utf-8")

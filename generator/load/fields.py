@@ -10,6 +10,9 @@ from generator.errors import Problems
 from generator.numbers import NumberError, parse_number
 from generator.load.yaml_files import LineDict, LineList
 
+# The longest a heading-like text may be: a title goes into <title>, headings, menus and tables, so an
+# over-long one (a pasted paragraph, 10,000 characters) breaks every page it appears on.
+TITLE_LIMITS = {"title": 500, "short_title": 150, "municipality": 200, "department": 300}
 _RU_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
@@ -95,7 +98,13 @@ class Fields:
         if isinstance(value, bool):
             self.error(key, f"ожидался текст, найдено логическое значение {value}; возьмите текст в кавычки")
             return default
-        return str(value).strip()
+        text = str(value).strip()
+        limit = TITLE_LIMITS.get(key)
+        if limit is not None and len(text) > limit:
+            self.error(key, f"слишком длинный текст: {len(text)} символов, допустимо не более {limit} "
+                            f"(это заголовок: подробности напишите в другом поле)")
+            return text[:limit]
+        return text
 
     def integer(self, key: str, required: bool = False, default: int | None = None,
                 low: int | None = None, high: int | None = None) -> int | None:

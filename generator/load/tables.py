@@ -14,6 +14,7 @@ from generator.numbers import NumberError, parse_number
 from generator.urls import safe_url
 
 SCHOOL_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,39}$")
+NAME_MAX, SHORT_NAME_MAX = 300, 100  # a school's name is a page title and a table cell on every list
 MEASURE_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
@@ -71,6 +72,10 @@ def schools(table: Table, problems: Problems) -> tuple[School, ...]:
             problems.add(table.name, row.line, "code",
                          f"код школы «{code}» повторяется (уже есть в строке {out[code].source.line})")
             continue
+        for column, limit in (("name", NAME_MAX), ("short_name", SHORT_NAME_MAX)):
+            if len(row.get(column)) > limit:
+                problems.add(table.name, row.line, column, f"слишком длинное название: {len(row.get(column))} символов, "
+                                                           f"допустимо не более {limit}")
         website, project_page, roadmap_url = (_web_address(row, table.name, column, problems)
                                               for column in ("website", "project_page", "roadmap_url"))
         out[code] = School(code, name, row.get("short_name") or name, row.get("district"), website,
