@@ -95,3 +95,26 @@ def test_aggregate_only_indicators_never_per_school(demo_site):
     assert any(loc.startswith("schools/") for loc in locations)
     for code in aggregate:
         assert not [loc for loc in locations if loc.startswith("schools/") and loc.endswith(f"#{code}")]
+
+
+def test_a_small_denominator_is_hidden_also_without_a_numerator(tmp_path):
+    """Three pupils sat the exam and no result was reported: «3» is still a figure about 3 children."""
+    from conftest import write_data
+    from generator.compute.computed import compute
+    from generator.compute.programme import compute_programme
+    from generator.load.validation import validate
+    from generator.render.open_data import open_data_files, school_rows
+
+    indicators = '- {code: share, title: Доля, unit: "%", numerator: n, denominator: d, better: higher}\n'
+    results = "year,school,measure,value\n2023,s1,d,3\n2023,s2,n,6\n2023,s2,d,10\n"
+    ds = validate(write_data(tmp_path / "d", {"indicators.yml": indicators, "results.csv": results,
+                                              "measures.csv": "code,title,unit\nn,Сдали,чел.\nd,Всего,чел.\n"})).dataset
+    values = compute(ds)
+    (small,) = [v for v in values if v.school == "s1"]
+    assert small.suppressed and small.published_denominator is None and small.published_numerator is None
+    rows = list(csv.DictReader(open_data_files(ds, [v for v in values if v.scope != "school"],
+                                               compute_programme(ds, values),
+                                               school_rows(ds, [v for v in values if v.scope == "school"]))
+                               ["indicators.csv"].splitlines()))
+    s1 = [r for r in rows if r["school"] == "s1"]
+    assert s1 and all(r["denominator"] == "" and r["numerator"] == "" for r in s1), s1

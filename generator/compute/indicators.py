@@ -123,7 +123,9 @@ def indicator_series(indicator: Indicator, years: tuple[int, ...], scope: str, s
         last = previous if previous is not None and previous.year == year - 1 else None
         change = exact - last.exact if exact is not None and last is not None and last.exact is not None else None
         target, status = judge(exact, change, indicator.target, year, indicator.better)
-        suppressed = exact is not None and indicator.is_share and denominator is not None and denominator < min_group
+        # A small group is hidden whatever else is known: its denominator alone (3 pupils took the
+        # exam) is a figure about fewer than min_group children, also when the numerator is missing.
+        suppressed = indicator.is_share and denominator is not None and 0 < denominator < min_group
         previous = IndicatorValue(
             year, scope, school, indicator.code, numerator, denominator, exact, change, target,
             SUPPRESSED if suppressed else status, suppressed, change_hidden=last is not None and last.suppressed,
