@@ -63,6 +63,17 @@ _NO_LINK = {errno.EXDEV, errno.EMLINK, errno.EPERM, errno.ENOTSUP, errno.EOPNOTS
 def link(source: str, path: str) -> None:
     """Hard-link `source` to `path`, creating folders and replacing a file already there; a copy
     (written atomically) where a link is impossible. FileNotFoundError when `source` does not exist."""
+    try:
+        _link(source, path)
+    except FileNotFoundError:
+        raise
+    except OSError as err:
+        if err.errno not in _NO_LINK:
+            raise
+        write_atomic(Path(path), Path(source).read_bytes())
+
+
+def _link(source: str, path: str) -> None:
     # The common case first, in one system call: the target's folder exists and the target does
     # not (tens of thousands of links per build; plain strings, no Path objects).
     try:
@@ -74,19 +85,18 @@ def link(source: str, path: str) -> None:
         os.makedirs(os.path.dirname(path), exist_ok=True)
     except FileExistsError:
         os.unlink(path)
-    except OSError as err:
-        if err.errno not in _NO_LINK:
-            raise
-        write_atomic(Path(path), Path(source).read_bytes())
-        return
-    try:
-        os.link(source, path)
-    except FileNotFoundError:
-        raise
-    except OSError as err:
-        if err.errno not in _NO_LINK:
-            raise
-        write_atomic(Path(path), Path(source).read_bytes())
+    os.link(source, path)
+
+
+def walk_files(base: Path, skip_dirs: frozenset[str] = frozenset()) -> list[Path]:
+    """Files under `base`, sorted; hidden folders (.git) and __pycache__ skipped, and `skip_dirs` at
+    the top. os.walk does not follow links to folders, so a link loop cannot make this run forever."""
+    found = []
+    for where, dirs, names in os.walk(base):
+        top = Path(where) == base
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".") and not (top and d in skip_dirs)]
+        found += [Path(where, name) for name in names]
+    return sorted(found)
 
 
 def write_text(path: Path, text: str) -> None:

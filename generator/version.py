@@ -7,11 +7,10 @@ maker lives in bench/, outside this list: editing it invalidates no cached schoo
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
-from generator.files import combined, sha256_file
+from generator.files import combined, sha256_file, walk_files
 from generator.paths import PACKAGE, REPO
 
 # Relative to the checkout: generator/ (*.py only), templates/ (every file), content/*.md, mkdocs.yml.
@@ -33,23 +32,14 @@ def generator_version(root: Path = REPO) -> str:
         return "unknown"
 
 
-def _walk(base: Path) -> list[Path]:
-    """Regular files under `base`; hidden folders and __pycache__ skipped, links to folders not followed."""
-    found = []
-    for where, dirs, files in os.walk(base):
-        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
-        found += [Path(where, name) for name in files]
-    return found
-
-
 def code_files(root: Path = REPO) -> dict[str, Path]:
     """Every file that turns data into the site, by its name in the repository, sorted: the code
     (generator/**/*.py), templates, generic pages and base config. Installed from a wheel, the
     code is the package itself and the rest is generator/_files (see paths.py)."""
     code = root / "generator" if (root / "generator").is_dir() else PACKAGE
-    files = {f"generator/{p.relative_to(code).as_posix()}": p for p in _walk(code) if p.suffix == ".py"}
-    files |= {p.relative_to(root).as_posix(): p for p in _walk(root / "templates")}
-    files |= {p.relative_to(root).as_posix(): p for p in _walk(root / "content") if p.suffix == ".md"}
+    files = {f"generator/{p.relative_to(code).as_posix()}": p for p in walk_files(code) if p.suffix == ".py"}
+    files |= {p.relative_to(root).as_posix(): p for p in walk_files(root / "templates")}
+    files |= {p.relative_to(root).as_posix(): p for p in walk_files(root / "content") if p.suffix == ".md"}
     files["mkdocs.yml"] = root / "mkdocs.yml"
     return {name: files[name] for name in sorted(files) if files[name].is_file()}
 

@@ -26,7 +26,7 @@ import yaml
 
 from generator.errors import InputError
 from generator.files import sha256_file
-from generator.load.fields import parse_date
+from generator.load.fields import date_or_none
 from generator.render.environment import environment
 from generator.render.markdown_text import russian_date
 from generator.paths import ARCHIVE, PAGE_TEMPLATES
@@ -139,12 +139,6 @@ def read_corrections(archive_dir: Path) -> list[Correction]:
     return out
 
 
-def _date_or_none(value: object) -> date | None:
-    try:
-        return parse_date(value) if value is not None else None
-    except ValueError:
-        return None
-
 
 # --- the main build: publish the archive ---------------------------------------------------------
 
@@ -158,7 +152,7 @@ def _snapshot_page(info: SnapshotBuild, bytecode: Path | None) -> str:
 
 def _archive_page(current_year: int, years: list[tuple[int, dict]], corrections: list[Correction],
                   bytecode: Path | None) -> str:
-    versions = [{"year": year, "created_at": _date_or_none(manifest.get("created_at")),
+    versions = [{"year": year, "created_at": date_or_none(manifest.get("created_at")),
                  "corrected": bool(manifest.get("correction"))} for year, manifest in sorted(years, reverse=True)]
     return _page("archive.md.j2", bytecode, current_year=current_year, versions=versions,
                  corrections=sorted(corrections, key=lambda c: (c.date, c.year)))

@@ -30,7 +30,7 @@ from pathlib import Path
 import jinja2
 import matplotlib
 
-from generator.files import link, read_pickle, write_atomic, write_pickle
+from generator.files import link, read_pickle, walk_files, write_atomic, write_pickle
 from generator.model import MUNICIPALITY, ResultRows
 from generator.paths import REPO
 from generator.version import fingerprint
@@ -62,23 +62,13 @@ def _sha(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def _tree_digest(root: Path, folders: Iterable[str], skip: frozenset[str] = frozenset(),
-                 skip_dirs: frozenset[str] = frozenset()) -> list[bytes]:
-    """(relative path, bytes) of every regular file under root/<folder>, in a stable order.
-    os.walk does not follow links to folders, so a link loop cannot make this run forever.
-    Hidden folders (.git of a data repository) are skipped: the generator reads none of them."""
+def _tree_digest(root: Path, skip: frozenset[str], skip_dirs: frozenset[str]) -> list[bytes]:
+    """(relative path, bytes) of every regular file under `root`, in a stable order; hidden
+    folders (.git of a data repository) are skipped: the generator reads none of them."""
     parts = []
-    for folder in folders:
-        base = root / folder
-        found = []
-        for where, dirs, files in os.walk(base):
-            top = Path(where) == base
-            dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".") and not (top and d in skip_dirs)]
-            found += [Path(where, name) for name in files]
-        for path in sorted(found):
-            relative = path.relative_to(root).as_posix()
-            if relative in skip or not path.is_file():
-                continue
+    for path in walk_files(root, skip_dirs):
+        relative = path.relative_to(root).as_posix()
+        if relative not in skip and path.is_file():
             parts += [relative.encode("utf-8"), path.read_bytes()]
     return parts
 
@@ -104,8 +94,7 @@ def bundle_keys(data_dir: Path, codes: Iterable[str], results: ResultRows, compu
     everyone = sorted(published_view(v) + (v.indicator,) for v in computed.groups
                       if v.scope == "all" and v.indicator in school_level)
     # Every file of the project but results.csv (keyed per school) and archive/ (copied, never rendered).
-    inputs = _tree_digest(data_dir, ("",), skip=frozenset({"results.csv"}), skip_dirs=frozenset({"archive"})) \
-        if data_dir.is_dir() else []
+    inputs = _tree_digest(data_dir, frozenset({"results.csv"}), frozenset({"archive"})) if data_dir.is_dir() else []
     common = _sha(version, shared.encode(), repr(years).encode(), repr(everyone).encode(), *inputs).encode()
     return {code: _sha(common, code.encode("utf-8"), (digests.get(code) or "").encode(),
                        repr(sorted(computed.flags.get(code, {}).items())).encode()) for code in codes}

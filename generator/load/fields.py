@@ -33,6 +33,14 @@ def parse_date(value: Any) -> date:
         raise ValueError(f"ожидалась дата ГГГГ-ММ-ДД или ДД.ММ.ГГГГ, найдено «{text[:40]}»") from None
 
 
+def date_or_none(value: Any) -> date | None:
+    """parse_date for our own files (manifests, the year's view of the data): None when absent or not a date."""
+    try:
+        return parse_date(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return "словарь"

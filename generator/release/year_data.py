@@ -15,15 +15,9 @@ from pathlib import Path
 import yaml
 
 from generator.load.csv_files import decode, header_separator
-from generator.load.fields import parse_date
+from generator.load.fields import date_or_none
 from generator.load.yaml_files import dump_yaml
 
-
-def _date_or_none(value: object) -> date | None:
-    try:
-        return parse_date(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _filter_csv(raw: bytes, year: int) -> tuple[bytes, int]:
@@ -106,7 +100,7 @@ def derive_year_data(source: Path, dataset, year: int, cutoff: date, target: Pat
                 for item in (section or {}).get("items") or []:
                     reports = (item or {}).get("reports")
                     if isinstance(reports, list):
-                        kept = [r for r in reports if not (isinstance(r, dict) and (_date_or_none(r.get("date")) or cutoff) > cutoff)]
+                        kept = [r for r in reports if not (isinstance(r, dict) and (date_or_none(r.get("date")) or cutoff) > cutoff)]
                         count += len(reports) - len(kept)
                         item["reports"] = kept
             if count:
