@@ -96,6 +96,10 @@ class Computed:
         return len(self.groups) + sum(len(part.pairs) for part in self.parts.values())
 
     def change_sign(self, indicator: str, school: str, year: int) -> int | None:
+        """The sign of the school's published change; None where the change is hidden or absent."""
+        flag = self.flags.get(school, {}).get((indicator, year))
+        if flag is not None and (flag[0] or flag[1]):
+            return None
         return self.parts[school].signs.get((indicator, year))
 
     def values(self) -> list[IndicatorValue]:

@@ -31,6 +31,7 @@ class ProgrammeValue:
     status: str
     count: int | None = None  # the numerator behind a share, e.g. improved schools
     members: tuple[str, ...] = ()  # school codes behind a count (repeat participants, improved schools)
+    total: int | None = None  # the schools a share is over (improved:*: participants with a published change)
 
     @property
     def value(self) -> Decimal | None:
@@ -73,16 +74,19 @@ def compute_programme(dataset: Dataset, values: list[IndicatorValue] | Computed)
     if isinstance(values, Computed):  # the build: signs of the changes, no value objects
         change = values.change_sign
     else:
-        change_of = {(v.indicator, v.school, v.year): v.exact_change for v in values if v.scope == "school"}
+        # Only published changes: a hidden one (small group) must not show which way it went.
+        change_of = {(v.indicator, v.school, v.year): v.exact_change if v.change is not None else None
+                     for v in values if v.scope == "school"}
 
         def change(indicator: str, school: str, year: int):
             return change_of.get((indicator, school, year))
     out: list[ProgrammeValue] = []
 
-    def add(year: int, code: str, exact: Fraction | None, count: int | None = None, members=()) -> None:
+    def add(year: int, code: str, exact: Fraction | None, count: int | None = None, members=(),
+            total: int | None = None) -> None:
         base = code.split(":", 1)[0]
         target, status = judge(exact, None, programme_target(dataset, code), year, BETTER[base])
-        out.append(ProgrammeValue(year, code, exact, target, status, count, tuple(sorted(members))))
+        out.append(ProgrammeValue(year, code, exact, target, status, count, tuple(sorted(members)), total))
 
     for year in years:
         current = participants[year]
@@ -104,13 +108,15 @@ def compute_programme(dataset: Dataset, values: list[IndicatorValue] | Computed)
             if not indicator.is_share:
                 continue
             code = f"improved:{indicator.code}"
-            changes = {s: change(indicator.code, s, year) for s in current}
-            if not current or year == first or all(c is None for c in changes.values()):
-                add(year, code, None)
+            # Over the participants whose change is published: a hidden change (a small group, or
+            # one hidden to protect it) is counted neither way, or the count would reveal its sign.
+            changes = {s: c for s in current if (c := change(indicator.code, s, year)) is not None}
+            if year == first or not changes:
+                add(year, code, None, total=None if year == first else 0)
                 continue
             sign = 1 if indicator.better == "higher" else -1
-            better = {s for s, c in changes.items() if c is not None and sign * c > 0}
-            add(year, code, share(len(better), len(current)), len(better), better)
+            better = {s for s, c in changes.items() if sign * c > 0}
+            add(year, code, share(len(better), len(changes)), len(better), better, len(changes))
     return out
 
 

@@ -20,7 +20,7 @@ from generator.compute.indicators import IndicatorValue
 class SchoolPart:
     """What the whole-municipality computation needs of one school, and its values on demand."""
     pairs: dict[tuple[str, int], tuple[Number | None, Number | None]]  # (indicator, year) → figures
-    signs: dict[tuple[str, int], int]  # (indicator, year) → sign of the exact change, where there is one
+    signs: dict[tuple[str, int], int]  # (indicator, year) → sign of the exact change, where it is published
     primary: list[IndicatorValue] | bytes  # its values before secondary suppression (bytes: pickled rows)
 
 
@@ -86,7 +86,8 @@ def school_part(values: list[IndicatorValue]) -> SchoolPart:
         key = _shared((v.indicator, v.year))
         n, d = _compact(v.numerator), _compact(v.denominator)
         pairs[key] = (n, d) if type(n) is Decimal or type(d) is Decimal else _shared((n, d))
-        if v.exact_change is not None:
+        # Only a change the site may publish: a hidden one must not count among improved schools.
+        if v.exact_change is not None and not v.suppressed and not v.change_hidden:
             change = v.exact_change.numerator
             signs[key] = (change > 0) - (change < 0)
     return SchoolPart(pairs, signs, values)
