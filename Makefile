@@ -67,8 +67,12 @@ $(error Укажите папку сайта: make publish DEST=/путь/к/п�
 endif
 endif
 .PHONY: publish
+# make itself always exits 2 when a recipe fails, so the recipe names the generator's own code
+# (0 done, 1 a fault of the machine or the generator, 2 bad data); CI calls the CLI directly.
 publish: $(STAMP)
-	$(BIN)/python -m generator publish --project $(PROJECT) --dest $(DEST)
+	@$(BIN)/python -m generator publish --project $(PROJECT) --dest $(DEST); code=$$?; \
+	if [ $$code -ne 0 ]; then echo "make publish: код выхода генератора $$code ($$( [ $$code -eq 2 ] && echo 'ошибка в данных' || echo 'сбой машины или генератора')); make сообщает свой код 2, в CI вызывайте python -m generator publish" >&2; fi; \
+	exit $$code
 
 # Scale benchmark (not a test): synthetic data for N = 100, 1000, 5000 schools, phase timings, peak RSS,
 # output sizes, cold and warm builds. Several minutes on 2 cores; results in bench-output/results.md.

@@ -7,12 +7,14 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import shutil
 import sys
 import traceback
 from datetime import date
 from pathlib import Path
 
-from generator.errors import BuildFailed, DataErrors, InputError, os_reason
+from generator.errors import BuildFailed, DataErrors, InputError, os_reason, out_of_space
+from generator.numbers import ru_figure
 from generator.paths import REPO
 from generator.version import generator_version
 
@@ -145,8 +147,9 @@ def run(argv: list[str] | None = None) -> int:
         print(f"ошибка: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BuildFailed as err:
-        if "No space left on device" in str(err):  # MkDocs, a child process, ran out of disk
-            print(f"ошибка: {machine_fault(OSError(errno.ENOSPC, 'No space left on device'))}", file=sys.stderr)
+        if out_of_space(err):  # MkDocs, a child process, ran out of disk
+            print(f"ошибка: {machine_fault(OSError(errno.ENOSPC, 'No space left on device'), _site_folder(args))}",
+                  file=sys.stderr)
             return EXIT_INTERNAL
         print(err, file=sys.stderr)
         print("Сборка не удалась; прежний сайт не изменён. Это ошибка генератора или шаблонов, не данных.",
@@ -155,7 +158,7 @@ def run(argv: list[str] | None = None) -> int:
     except OSError as err:
         if err.errno not in MACHINE_FAULTS:
             return _bug()
-        print(f"ошибка: {machine_fault(err)}", file=sys.stderr)
+        print(f"ошибка: {machine_fault(err, _site_folder(args))}", file=sys.stderr)
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("прервано", file=sys.stderr)
@@ -177,10 +180,38 @@ MACHINE_FAULTS = {errno.ENOSPC: "на диске нет места", errno.EDQUO
                   errno.EPERM: "нет прав на запись", errno.EIO: "ошибка чтения или записи диска"}
 
 
-def machine_fault(err: OSError) -> str:
+def machine_fault(err: OSError, out: Path | None = None) -> str:
+    """The Russian message for an ordinary fault of the machine; `out` is the site folder being built."""
     where = f" ({err.filename})" if err.filename else ""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT) and out is not None:
+        where = f": {_space(out)}"
     return (f"{MACHINE_FAULTS.get(err.errno, os_reason(err))}{where}. Сборка остановлена, прежний сайт не изменён; "
             f"освободите место или выберите другую папку (--out, --dest) и повторите")
+
+
+def _space(out: Path) -> str:
+    """Free space beside `out` and what a build needs there: the new site is made beside the old one,
+    its Markdown and its HTML at once, so about twice the previous site (unknown for a first build)."""
+    folder = next((p for p in (out, *out.parents) if p.exists()), Path("."))
+    try:
+        free = shutil.disk_usage(folder).free
+        old = sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) if out.is_dir() else 0
+    except OSError:
+        return str(folder)
+    text = f"рядом с папкой {folder} свободно {_mb(free)}"
+    if old:
+        text += f", для сборки нужно около {_mb(2 * old + (1 << 20))} (прежний сайт занимает {_mb(old)})"
+    return text
+
+
+def _mb(size: int) -> str:
+    return ru_figure(round(size / 1e6, 1), "МБ")
+
+
+def _site_folder(args: argparse.Namespace) -> Path | None:
+    """The site folder a build or publish writes, for the free-space message."""
+    folder = getattr(args, "dest", None) if args.command == "publish" else getattr(args, "out", None)
+    return Path(folder).resolve() if args.command in ("build", "publish") and folder else None
 
 
 # --- snapshot, diff, publish (generator/release/) ------------------------------------------

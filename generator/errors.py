@@ -23,11 +23,21 @@ class DataProblem:
         return f"{where}:{field} {message}"
 
 
+# The files others refer to, in the order of their dependencies: a broken schools.csv makes every
+# school code elsewhere unknown, so its own problem is shown before those of the files citing it.
+_BASE_FILES = ("site.yml", "schools.csv", "measures.csv", "indicators.yml", "renames.csv", "statuses.csv")
+
+
+def _first_causes_first(p: DataProblem) -> tuple:
+    rank = _BASE_FILES.index(p.file) if p.file in _BASE_FILES else len(_BASE_FILES)
+    return (rank, p.file, p.line, p.field, p.message)
+
+
 class DataErrors(Exception):
     """Raised once, with every problem found, when input data is invalid (exit code 2)."""
 
     def __init__(self, problems: list[DataProblem], total: int | None = None):
-        self.problems = sorted(set(problems))
+        self.problems = sorted(set(problems), key=_first_causes_first)
         self.total = total if total is not None else len(self.problems)  # counted ones included
         super().__init__("\n".join(str(p) for p in self.problems))
 
@@ -99,6 +109,13 @@ _OS_REASONS = {
     errno.EISDIR: "это папка, а не файл", errno.ENOENT: "файла нет",
     errno.EIO: "ошибка чтения с диска", errno.ELOOP: "символическая ссылка указывает сама на себя",
 }
+
+
+def out_of_space(err: BaseException) -> bool:
+    """A full disk or quota, whether this process or MkDocs (reported in BuildFailed's text) hit it."""
+    if isinstance(err, OSError):
+        return err.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(err, BuildFailed) and ("No space left on device" in str(err) or "Disk quota exceeded" in str(err))
 
 
 def os_reason(err: OSError) -> str:

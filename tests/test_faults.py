@@ -126,8 +126,9 @@ def test_publishes_into_one_folder_run_one_at_a_time_and_clean_up_after_killed_o
     assert sorted(p.name for p in dest.parent.iterdir()) == [".site.publish.lock", "site"]
 
 
-@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "на диске нет места"), (errno.EROFS, "папка только для чтения"),
-                                         (errno.EACCES, "нет прав на запись")])
+# A full disk and a read-only folder for real: tests/test_real_faults.py. Root, who runs the tests here,
+# is never refused for rights, so that fault is simulated.
+@pytest.mark.parametrize("code, words", [(errno.EACCES, "нет прав на запись"), (errno.EPERM, "нет прав на запись")])
 def test_a_full_disk_or_a_read_only_folder_is_no_bug(tmp_path, monkeypatch, capsys, code, words):
     from generator import cli
     from generator.build import site as site_build
@@ -188,3 +189,81 @@ def test_over_long_names_and_titles_are_refused(tmp_path):
     found = {(p.file, p.field): p.message for p in err.value.problems}
     assert "допустимо не более 300" in found[("schools.csv", "name")]
     assert "допустимо не более 500" in found[(f"programmes/{programme.name}", "title")]
+
+
+def flood_results(count: int) -> str:
+    return "year,school,measure,value\n" + "".join(f"2023,6100000001,nosuch{i:07d},1\n" for i in range(count))
+
+
+def test_a_results_file_near_the_size_limit_is_checked_in_bounded_memory(tmp_path, monkeypatch):
+    """One school's 60,000 bad lines are turned into rows 1,000 at a time: the peak stays a few times the
+    file, not the ~25 times that rows of the whole file at once took (6.9 GB for 200 MB once)."""
+    import tracemalloc
+
+    from generator.errors import DataErrors
+    from generator.load import csv_files, shards
+    from generator.load.validation import validate
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    text = flood_results(60_000)
+    (data / "results.csv").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(csv_files, "MAX_CSV_BYTES", len(text))  # exactly at the limit: read
+    monkeypatch.setattr(shards, "PART_LINES", 1000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataErrors) as info:
+            validate(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert any("… и ещё 59\u00a0980 таких ошибок" in p.message for p in info.value.problems)
+    assert peak < 8 * len(text), (peak, len(text))
+    (data / "results.csv").write_text(text + "2023,6100000001,x,1\n", encoding="utf-8")  # one line over
+    with pytest.raises(DataErrors) as info:
+        validate(data)
+    assert [p.message for p in info.value.problems if p.file == "results.csv"] == [
+        f"файл слишком большой ({len(text) + 20} байт), допустимо не более {len(text)}"]
+
+
+def test_repeats_are_found_across_the_parts_of_a_school(tmp_path, monkeypatch):
+    from generator.errors import DataErrors
+    from generator.load import shards
+    from generator.load.validation import validate
+
+    monkeypatch.setattr(shards, "PART_LINES", 2)
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    rows = (data / "results.csv").read_text(encoding="utf-8")
+    first = rows.splitlines()[1]
+    (data / "results.csv").write_text(rows + first + "\n", encoding="utf-8")  # the repeat is parts apart
+    with pytest.raises(DataErrors) as info:
+        validate(data)
+    assert [p.message for p in info.value.problems] == [
+        f"повтор: {first.split(',')[0]}, школа {first.split(',')[1]}, {first.split(',')[2]} уже есть в строке 2"]
+
+
+def test_a_broken_schools_file_is_the_first_and_only_cause_shown(tmp_path):
+    """A NUL byte made schools.csv unreadable: once 89 errors, the cause 72nd; now the cause alone."""
+    from conftest import run_cli
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    lines = (data / "schools.csv").read_bytes().split(b"\n")
+    lines[2] = lines[2][:3] + b"\x00" + lines[2][3:]
+    (data / "schools.csv").write_bytes(b"\n".join(lines))
+    proc = run_cli("validate", "--project", str(data))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    listed = [line.strip() for line in proc.stderr.splitlines() if line.startswith("  ")]
+    assert [line.split(":")[0] for line in listed] == ["schools.csv", "schools.csv"], listed
+    assert listed[1].startswith("schools.csv:3:") and "двоичные данные" in listed[1]
+    assert "коды школ в других файлах пока не проверялись" in listed[0]
+
+
+def test_the_base_files_problems_come_first():
+    from generator.errors import DataErrors, DataProblem
+
+    err = DataErrors([DataProblem("mentorships.csv", 2, "mentor", "не найдена"),
+                      DataProblem("schools.csv", 7, "code", "повтор"), DataProblem("news/a.md", 1, "", "x"),
+                      DataProblem("site.yml", 3, "as_of", "дата")])
+    assert [p.file for p in err.problems] == ["site.yml", "schools.csv", "mentorships.csv", "news/a.md"]

@@ -20,6 +20,7 @@ Storage (under the cache folder, next to the chart cache):
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -245,7 +246,18 @@ class BundleCache:
         new = self.root / f"{TREE}.new-{os.getpid()}"
         shutil.rmtree(new, ignore_errors=True)
         new.mkdir(parents=True)
-        os.rename(docs, new / "docs")
+        try:
+            os.rename(docs, new / "docs")
+        except OSError as err:
+            if err.errno != errno.EXDEV:
+                shutil.rmtree(new, ignore_errors=True)
+                raise
+            # The output is on another file system than the cache (a mounted web root): copy.
+            try:
+                shutil.copytree(docs, new / "docs", copy_function=shutil.copyfile)
+            except OSError:
+                shutil.rmtree(new, ignore_errors=True)
+                raise
         write_pickle(new / "manifest.pickle", (STATE_VERSION, frozenset(keys), frozenset(files)))
         try:
             os.rename(new, self.root / TREE)

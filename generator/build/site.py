@@ -19,11 +19,11 @@ from pathlib import Path
 
 import yaml
 
-from generator.errors import InputError
+from generator.errors import BuildFailed, InputError, out_of_space
 from generator.files import exchange, read_pickle, write_pickle, write_text
 from generator.paths import CONTENT, EMBED_TEMPLATES, FEED_TEMPLATES, PAGE_TEMPLATES, PAGES, cache_root
 from generator.cache.parsed_files import ParseCache
-from generator.cache.sweep import Usage, digests, sweep
+from generator.cache.sweep import Usage, digests, forget_since, sweep
 from generator.load.validation import validate
 from generator.compute.computed import Computed, compute_all
 from generator.compute.openness import all_warnings
@@ -228,6 +228,11 @@ def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bo
             tidy_cache(work, wall)
         else:
             swap_into_place(work / "docs", out)
+    except (OSError, BuildFailed) as err:
+        if out_of_space(err):
+            shutil.rmtree(work, ignore_errors=True)
+            forget_since(cache_root(), wall)  # the cache must not keep the disk full
+        raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Summary(counts["pages"], counts["charts"], counts["rendered"], warnings, time.monotonic() - started, out)

@@ -137,3 +137,23 @@ def sweep(root: Path, usage: Usage, started: float) -> tuple[int, int]:
         if version.name not in keep.jinja and _old(version, started):
             shutil.rmtree(version.path, ignore_errors=True)
     return count, size
+
+
+def forget_since(root: Path, started: float) -> int:
+    """Delete the cache files written since `started` (time.time()); bytes freed.
+
+    Called when a build ran out of disk: what it added must not keep the disk full. The modification
+    time, not the inode's change time, tells what was written: linking a cached file into a
+    build changes only the latter. A later build renders what is gone again."""
+    freed = 0
+    for where, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(where, name)
+            try:
+                info = os.lstat(path)
+                if info.st_mtime >= started:
+                    os.unlink(path)
+                    freed += info.st_size
+            except OSError:
+                continue
+    return freed

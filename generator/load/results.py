@@ -34,9 +34,10 @@ def read_results(data_dir: Path, known: set[str], listed: set[str], indicators: 
         table = parse_csv(text, name, *RESULTS_COLUMNS, problems)
         if table is None:
             return empty
-        rows = _checked_rows(table, known, listed, indicators, bounds, problems)
+        rows = _checked_rows([table], known, listed, indicators, bounds, problems)
         by_school = _figures_by_school(rows)
         return ResultRows(frozenset(r.year for r in rows), dict.fromkeys(by_school), by_school)
+    del text  # the split holds the lines: one copy of a file near the size limit, not two
     if not check_header(list(source.header), name, source.header_line, *RESULTS_COLUMNS, problems):
         return empty
     shares = sorted((i.code, i.numerator, i.denominator) for i in indicators if i.is_share)
@@ -48,8 +49,8 @@ def read_results(data_dir: Path, known: set[str], listed: set[str], indicators: 
     figures, years = {}, set()
 
     def parse(school: str, into: Problems) -> Figures:
-        table = shards.shard_table(name, source, source.shards[school], into)
-        return _figures_by_school(_checked_rows(table, known, listed, indicators, bounds, into)).get(school, {})
+        parts = shards.shard_tables(name, source, source.shards[school], into)
+        return _figures_by_school(_checked_rows(parts, known, listed, indicators, bounds, into)).get(school, {})
 
     for school, shard in source.shards.items():
         key = f"{school in known} {shard.digest}"
@@ -76,12 +77,17 @@ def _figures_by_school(rows) -> dict[str, Figures]:
     return by_school
 
 
-def _checked_rows(table, known: set[str], listed: set[str], indicators: list[Indicator],
-                  bounds: tuple[int, int, int] | None, problems: Problems):
-    rows, lines = tables.results(table, known, listed, problems)
+def _checked_rows(parts, known: set[str], listed: set[str], indicators: list[Indicator],
+                  bounds: tuple[int, int, int] | None, problems: Problems) -> list:
+    """The valid rows of a table given in parts (each part's rows are dropped once checked)."""
+    rows: list = []
+    lines: dict[tuple[int, str, str], int] = {}
+    for table in parts:
+        part, _ = tables.results(table, known, listed, problems, lines)
+        rows += part
+        if bounds is not None:
+            tables.check_years(bounds, [table], problems)
     _check_shares(rows, lines, indicators, problems)
-    if bounds is not None:
-        tables.check_years(bounds, [table], problems)
     return rows
 
 

@@ -13,9 +13,10 @@ then one physical line is one record. Any other file is read whole by the CSV pa
 from __future__ import annotations
 
 import hashlib
-from itertools import groupby, repeat
+from itertools import groupby, islice, repeat
 from operator import itemgetter, methodcaller
 from dataclasses import dataclass
+from typing import Iterator
 
 from generator.load.csv_files import Table, make_row, sniff_separator
 from generator.errors import Problems
@@ -42,9 +43,9 @@ class Split:
     shards: dict[str, Shard]
     header_digest: str
 
-    def lines(self, shard: Shard) -> list[tuple[int, str]]:
-        """(line number, line) of a shard."""
-        return [(self.first + i, self.body[i]) for start, end in shard.runs for i in range(start, end)]
+    def lines(self, shard: Shard) -> Iterator[tuple[int, str]]:
+        """(line number, line) of a shard, one at a time."""
+        return ((self.first + i, self.body[i]) for start, end in shard.runs for i in range(start, end))
 
 
 def split(text: str) -> Split | None:
@@ -106,8 +107,19 @@ def _runs_checked(body: list[str], separator: str, column: int, width: int) -> d
     return runs
 
 
-def shard_table(name: str, source: Split, shard: Shard, problems: Problems) -> Table:
-    """The shard as the CSV parser would have given its rows."""
-    rows = [make_row(name, source.header, [cell.strip() for cell in row.split(source.separator)], line,
-                     source.separator, problems) for line, row in source.lines(shard)]
-    return Table(name, source.header, tuple(r for r in rows if r is not None), decimal_comma=source.separator == ";")
+# Lines turned into rows at a time: a row costs about 500 bytes, so a 200 MB file of one school
+# (6 million lines) would need 3 GB at once; parts keep it to tens of megabytes.
+PART_LINES = 50_000
+
+
+def shard_tables(name: str, source: Split, shard: Shard, problems: Problems) -> Iterator[Table]:
+    """The shard as the CSV parser would have given its rows, in parts of at most PART_LINES."""
+    lines = source.lines(shard)
+    while True:
+        part = list(islice(lines, PART_LINES))
+        rows = [make_row(name, source.header, [cell.strip() for cell in row.split(source.separator)], line,
+                         source.separator, problems) for line, row in part]
+        yield Table(name, source.header, tuple(r for r in rows if r is not None),
+                    decimal_comma=source.separator == ";")
+        if len(part) < PART_LINES:
+            return

@@ -160,10 +160,12 @@ def measures(table: Table, problems: Problems) -> tuple[Measure, ...]:
     return tuple(out.values())
 
 
-def results(table: Table, known_schools: set[str], known_measures: set[str],
-            problems: Problems) -> tuple[tuple[Result, ...], dict[tuple[int, str, str], int]]:
-    """Returns results and the line of each (year, school, measure) for later cross-checks."""
-    lines: dict[tuple[int, str, str], int] = {}
+def results(table: Table, known_schools: set[str], known_measures: set[str], problems: Problems,
+            lines: dict[tuple[int, str, str], int] | None = None,
+            ) -> tuple[tuple[Result, ...], dict[tuple[int, str, str], int]]:
+    """Returns results and the line of each (year, school, measure) for later cross-checks.
+    `lines`: those of earlier parts of the same file, when it is checked in parts (repeats across them)."""
+    lines = {} if lines is None else lines
     result = []
     for row in table.rows:
         year = _year(row, table.name, problems)

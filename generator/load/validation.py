@@ -47,6 +47,13 @@ def _yaml_files(data_dir: Path, folder: str, problems: Problems,
     return out
 
 
+class _AnyCode(set):
+    """The school codes when schools.csv could not be read: each one is taken as known."""
+
+    def __contains__(self, code: object) -> bool:
+        return True
+
+
 def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
     """Read and check everything under data_dir. Raises DataErrors listing every problem.
     `cache`: parsed files of earlier builds (the build passes one; checks never depend on it)."""
@@ -66,9 +73,16 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
 
     schools_table = tables.read_table(data_dir, "schools.csv", *SCHOOLS_COLUMNS, problems)
     schools = tables.schools(schools_table, problems) if schools_table else ()
-    known = {s.code for s in schools}
+    known: set[str] = {s.code for s in schools}
+    if schools_table is None and (data_dir / "schools.csv").exists():
+        # Unreadable (a NUL byte, a wrong encoding): every code elsewhere would be «не найдена», 4,000
+        # follow-on errors before the one cause. Codes are not checked until schools.csv reads.
+        known = _AnyCode()
+        problems.add("schools.csv", 0, "", "файл не прочитан (причина ниже), поэтому коды школ в других файлах "
+                                           "пока не проверялись: исправьте сначала его")
     renames_table = tables.read_table(data_dir, "renames.csv", *RENAMES_COLUMNS, problems)
-    renames = tables.renames(renames_table, known, problems) if renames_table else ()
+    renames = tables.renames(renames_table, known, problems) if renames_table and not isinstance(known, _AnyCode) \
+        else ()
     statuses_table = tables.read_table(data_dir, "statuses.csv", *STATUSES_COLUMNS, problems)
     statuses = tables.statuses(statuses_table, known, problems) if statuses_table else ()
     mentorships_table = tables.read_table(data_dir, "mentorships.csv", *MENTORSHIPS_COLUMNS, problems)
