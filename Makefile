@@ -7,7 +7,7 @@ PROJECT ?= examples/demo
 OUT    ?= site
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve validate test unit-test site-test browser bench reference clean help
+.PHONY: site serve validate test unit-test site-test browser spelling bench reference clean help
 
 help:
 	@echo "make site      — установить зависимости, проверить демонстрационный проект и собрать сайт в site/"
@@ -39,13 +39,17 @@ serve: $(STAMP)
 browser: $(STAMP)
 	bash site_tests/install.sh
 
+# Debian's hunspell and Russian dictionary for tests/test_spelling.py (installed only if missing).
+spelling:
+	bash tests/install-spelling.sh
+
 # Unit and integration tests, then the browser suite against a fresh build of the demo.
-test: $(STAMP) browser
+test: $(STAMP) browser spelling
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m generator build --project $(PROJECT) --out $(OUT) --quiet
 	SITE_DIR=$(CURDIR)/$(OUT) $(BIN)/python -m pytest site_tests
 
-unit-test: $(STAMP)
+unit-test: $(STAMP) spelling
 	$(BIN)/python -m pytest tests
 
 # Reference output of tests/fixtures/mini (Markdown, open data, charts, embeds, feed), which

@@ -148,7 +148,7 @@ class Municipality:
                     continue
                 mentor = mentors[rng.randrange(len(mentors))]
                 signed = rng.random() < 0.75
-                agreement = f"{number}/{year}" if signed else ""
+                agreement = f"{number}/{year}" if signed else "нет"  # stated: blank is «нет сведений»
                 when = _day(rng, date(year, 1, 15), date(year, 5, 31)).isoformat() if signed else ""
                 forms = "; ".join(sorted(rng.sample(FORMS, rng.randint(1, 3)))) if rng.random() < 0.85 else ""
                 pairs.append((year, mentor, mentee, agreement, when, forms))

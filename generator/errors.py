@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator.numbers import ru
+from generator.russian import Word
 
 
 @dataclass(frozen=True, order=True)
@@ -43,12 +44,8 @@ class DataErrors(Exception):
 
 
 def _such_errors(n: int) -> str:
-    """«такая ошибка», «такие ошибки», «таких ошибок»: the Russian plural rule for n."""
-    if n % 10 == 1 and n % 100 != 11:
-        return "такая ошибка"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return "такие ошибки"
-    return "таких ошибок"
+    """«такая ошибка», «такие ошибки», «таких ошибок»: the CLDR plural form of n (generator/russian.py)."""
+    return Word("такая ошибка", "такие ошибки", "таких ошибок").form(n)
 
 
 class Problems:

@@ -12,6 +12,8 @@ from functools import cached_property
 from datetime import date
 from decimal import Decimal
 
+from generator.russian import Word
+
 
 STATUS_SHNOR = "ШНОР"
 STATUS_SHNSU = "ШНСУ"
@@ -44,9 +46,20 @@ class Contacts:
 
 @dataclass(frozen=True)
 class Rule:
-    kind: str  # "min" | "max" | "equals" | "dynamics"
+    kind: str  # "min" | "max" | "equals" | "dynamics" | "goal" (a range or a multiple of the baseline)
     value: Decimal | None = None  # threshold for min/max/equals
     direction: str = ""  # "positive" | "negative" for dynamics
+    goal: "Goal | None" = None  # kind "goal"
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A target that is not one number. A range «25–30 %» is achieved from its lower bound (the upper,
+    when lower is better) and shown whole. A multiple «× 1,3» is of the same series' value in the
+    baseline year: «увеличение в 1,3 раза» (divided, «снижение в 1,3 раза», when lower is better)."""
+    low: Decimal | None = None
+    high: Decimal | None = None
+    factor: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -54,12 +67,19 @@ class Target:
     """A target for one indicator: a rule and per-year values replacing its threshold."""
 
     rule: Rule | None
-    by_year: dict[int, Decimal] = field(default_factory=dict)
+    by_year: dict[int, "Decimal | Goal"] = field(default_factory=dict)
 
     def threshold(self, year: int) -> Decimal | None:
+        """The year's target when it is one number (see `goal` for ranges and multiples)."""
+        found = self.goal(year)
+        return found if isinstance(found, Decimal) else None
+
+    def goal(self, year: int) -> "Decimal | Goal | None":
         if year in self.by_year:
             return self.by_year[year]
-        return self.rule.value if self.rule else None
+        if self.rule is None:
+            return None
+        return self.rule.goal if self.rule.kind == "goal" else self.rule.value
 
 
 MUNICIPALITY_KINDS = {"район": ("района", "району"), "город": ("города", "городу"), "округ": ("округа", "округу")}
@@ -90,6 +110,11 @@ class Site:
     def area_to(self) -> str:
         """«району», «городу», «округу»: as in «динамика по району»."""
         return MUNICIPALITY_KINDS[self.kind][1]
+
+    @property
+    def area_whole(self) -> str:
+        """«район в целом»: the municipality's own figures (rows of results.csv without a school)."""
+        return f"{self.kind} в целом"
 
 
 @dataclass(frozen=True)
@@ -131,13 +156,26 @@ class Mentorship:
     year: int
     mentor: str
     mentee: str
-    agreement: str = ""
+    agreement: str = ""  # its number; NOT_SIGNED words when the data says there is none; "" = unknown
     agreement_date: date | None = None
     forms: str = ""
+    line: int = field(default=0, compare=False)  # in mentorships.csv, for warnings
 
     @property
     def signed(self) -> bool:
-        return bool(self.agreement)
+        return bool(self.agreement) and not self.not_signed
+
+    @property
+    def not_signed(self) -> bool:
+        return self.agreement.strip().lower() in NOT_SIGNED
+
+    @property
+    def agreement_known(self) -> bool:
+        """Blank is «нет сведений», never «не подписан»: only the data can say an agreement is missing."""
+        return bool(self.agreement.strip())
+
+
+NOT_SIGNED = ("нет", "не подписан")
 
 
 @dataclass(frozen=True)
@@ -158,7 +196,19 @@ class Result:
 @dataclass(frozen=True)
 class Baseline:
     year: int
-    value: Decimal
+    value: Decimal | None  # None: each school's and group's own value of that year (a «× 1,3» target)
+
+
+# What an indicator counts decides how a group's value is formed and which privacy rule applies
+# (docs/data-contract.md, «Виды показателей»).
+INDICATOR_KINDS = {
+    "share": "доля учеников (или других людей): 100 × числитель / знаменатель",
+    "share_of": "доля школ, педагогов, мероприятий — единиц, которые не дети",
+    "mean": "средний балл с числом участников",
+    "index": "готовое значение школы, которое не складывается (относительный балл, индекс)",
+    "count": "количество мероприятий, договоров, обращений",
+    "children": "количество детей",
+}
 
 
 @dataclass(frozen=True)
@@ -166,9 +216,9 @@ class Indicator:
     code: str
     title: str
     group: str
-    unit: str
+    unit: str  # a generator.russian.Unit when loaded from indicators.yml
     numerator: str
-    denominator: str  # "" unless unit is "%"
+    denominator: str  # shares: the denominator; mean: the number of participants; "" otherwise
     better: str  # "higher" | "lower"
     target: Target
     explanation: str = ""
@@ -176,10 +226,37 @@ class Indicator:
     frequency: str = ""
     baseline: Baseline | None = None
     publish: str = "school"
+    kind: str = ""  # one of INDICATOR_KINDS; "" = share for «%», count otherwise
+    counted: Word | None = None  # share_of: what is counted («школ»)
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            object.__setattr__(self, "kind", "share" if self.unit == "%" else "count")
 
     @property
     def is_share(self) -> bool:
-        return self.unit == "%"
+        """A percentage: 100 × numerator / denominator."""
+        return self.kind in ("share", "share_of")
+
+    @property
+    def is_ratio(self) -> bool:
+        """A value of two figures that a group forms by adding both (shares, and means weighted by n)."""
+        return self.kind in ("share", "share_of", "mean")
+
+    @property
+    def protected(self) -> bool:
+        """A figure about children: hidden below min_group_size, and never recoverable from totals."""
+        return self.kind in ("share", "mean", "children")
+
+    @property
+    def summable(self) -> bool:
+        """Whether a group has a value at all: a given relative score or index does not add up."""
+        return self.kind != "index"
+
+    @property
+    def size_measure(self) -> str:
+        """The measure that says how many children a figure is about (the small-group rule's input)."""
+        return self.numerator if self.kind == "children" else self.denominator
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,10 @@ from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
+from babel.numbers import parse_pattern
+
+from generator.russian import RU, form
+
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 MAX_INTEGER_DIGITS = 12
@@ -66,23 +70,25 @@ def share(numerator: Decimal | int, denominator: Decimal | int) -> Fraction:
     return Fraction(100 * a * d, b * c)
 
 
+# Exact digits (no rounding by Babel: values are rounded before they are shown), CLDR's grouping
+# (a no-break space in `ru`) and decimal comma.
+_PATTERN = parse_pattern("#,##0.##########")
+
+
+@lru_cache(maxsize=65536)
+def _ru_digits(value: Decimal) -> str:
+    text = _PATTERN.apply(value, RU)
+    return "−" + text[1:] if text.startswith("-") else text  # the typographic minus
+
+
 def ru(value: Decimal | None, unit: str = "") -> str:
-    """Russian display format: '75,5 %', '1 234 чел.' (no-break spaces)."""
+    """Russian display format: '75,5 %', '1 234 чел.', '2 обращения' (no-break spaces; a unit word
+    takes the form its number selects, see generator/russian.py)."""
     if value is None:
         return "—"
-    text = plain(value)
-    negative = text.startswith("-")
-    integer, _, fraction = text.lstrip("-").partition(".")
-    groups = []
-    while len(integer) > 3:
-        groups.insert(0, integer[-3:])
-        integer = integer[:-3]
-    groups.insert(0, integer)
-    body = "\u00a0".join(groups) + ("," + fraction if fraction else "")
-    if negative:
-        body = "−" + body
+    body = _ru_digits(value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1)))
     if unit:
-        return f"{body}\u00a0{unit}"
+        return f"{body}\u00a0{form(unit, value)}"
     return body
 
 

@@ -174,7 +174,8 @@ def test_a_bundle_cannot_read_what_its_key_does_not_cover():
     with sd.bundle(one):
         assert sd.series(school_level, "school", one) == sd._by_key[(school_level, "school", one)]
         view = next(iter(sd.series(school_level, "all").values()))
-        assert not hasattr(view, "numerator") and isinstance(view.value, (Decimal, type(None)))
+        # Only the published fields its key covers (site_data.published_view): no exact value, no change.
+        assert not hasattr(view, "exact") and view.change is None and isinstance(view.value, (Decimal, type(None)))
         for forbidden in [lambda: sd.series(school_level, "school", other),
                           lambda: sd.series(school_level, "participants"),
                           lambda: sd.series(aggregate_only, "all"),

@@ -386,7 +386,7 @@ def test_bad_spec_is_reported_with_its_key_before_anything_is_written(tmp_path):
     (0.25, "%", f"0,3{NBSP}%"),
     (2.675, "%", f"2,7{NBSP}%"),
     (0.04, "%", f"0{NBSP}%"),
-    (3, "обращений", f"3{NBSP}обращений"),
+    (3, "обращений", f"3{NBSP}обращения"),  # the form the number selects: 1 обращение, 3 обращения, 5 обращений
     (1234567.0, "", f"1{NBSP}234{NBSP}567"),
     (999.96, "", f"1{NBSP}000"),
     (-3.25, "%", f"\u22123,3{NBSP}%"),
@@ -414,5 +414,5 @@ def test_alt_text_gives_first_and_last_value_of_each_line():
 def test_alt_text_of_one_value_and_of_an_empty_line():
     spec = ChartSpec("Обращения", "обращений", (2021, 2022),
                      (Series("Школа", (None, 1234.5)), Series("Все школы района", (None, None))))
-    assert alt_text(spec) == (f"График «Обращения»: Школа — 1{NBSP}234,5{NBSP}обращений в 2022; "
+    assert alt_text(spec) == (f"График «Обращения»: Школа — 1{NBSP}234,5{NBSP}обращения в 2022; "
                               "Все школы района — нет данных. Все значения — в таблице под графиком.")

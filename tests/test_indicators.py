@@ -57,7 +57,8 @@ def test_school_value_change_target_and_status(make_data):
 
 
 def test_comparison_uses_unrounded_value(make_data):
-    # 59.95 % would round to 60.0 but is below the target 60: not achieved.
+    # 59.95 % would round to 60.0 but is below the target 60: not achieved, and shown with the
+    # decimals that show why (issue #20), not as «60 %» beside a target of 60 %.
     d = make_data({"indicators.yml": INDICATORS, "results.csv": """\
         year,school,measure,value
         2023,s1,passed,1199
@@ -65,7 +66,7 @@ def test_comparison_uses_unrounded_value(make_data):
         """})
     _, v = values(d)
     row = v[(2023, "school", "s1", "pass")]
-    assert row.value == Decimal("60.0") and row.status == "not_achieved"
+    assert row.value == Decimal("59.95") and row.status == "not_achieved"
 
 
 def test_zero_denominator_and_missing_figure_are_no_data(make_data):
@@ -210,10 +211,12 @@ def test_programme_level_indicators(make_data):
         "mentorships.csv": """\
             year,mentor,mentee,agreement,agreement_date,forms
             2022,s6,s1,1/2022,2022-02-01,семинары
-            2022,s6,s2,,,
+            2022,s6,s2,нет,,
+            2022,s6,s3,нет,,
+            2022,s6,s4,не подписан,,
             2023,s6,s1,1/2023,2023-02-01,
             2023,s6,s2,2/2023,2023-02-01,
-            2023,s6,s5,,,
+            2023,s6,s5,нет,,
             """,
         "indicators.yml": INDICATORS,
         "results.csv": """\

@@ -11,7 +11,7 @@ import pickle
 from collections import defaultdict
 from decimal import Decimal
 
-from generator.model import Dataset
+from generator.model import Dataset, Indicator
 from generator.cache.parsed_files import ParseCache
 from generator.compute.indicators import IndicatorValue, indicator_series, school_series
 from generator.compute.school_parts import Number, SchoolPart, from_row, school_part, stored as stored_form
@@ -20,6 +20,25 @@ from generator.compute.suppression import flagged, protect
 def _total(values: list[Number]) -> Decimal:
     total = sum(values)
     return Decimal(total) if isinstance(total, int) else total
+
+
+def group_figures(indicator: Indicator, pairs: list[tuple[Number | None, Number | None]]
+                  ) -> tuple[Decimal | None, Decimal | None]:
+    """A group's figures from its schools': the sums of numerators and of denominators over the
+    schools that reported both (a share's or a mean's), the sum of counts; none for an index (a
+    given relative score does not add up), and none for a mean when a school gave its mean without
+    its number of participants: the group's mean would silently leave that school out."""
+    if not indicator.summable:
+        return None, None
+    if not indicator.denominator:
+        counts = [n for n, _ in pairs if n is not None]
+        return (_total(counts), None) if counts else (None, None)
+    if indicator.kind == "mean" and any(n is not None and d is None for n, d in pairs):
+        return None, None
+    both = [(n, d) for n, d in pairs if n is not None and d is not None]
+    if not both:
+        return None, None
+    return _total([n for n, _ in both]), _total([d for _, d in both])
 
 
 class Computed:
@@ -43,18 +62,14 @@ class Computed:
         participants = {y: dataset.participants(y) for y in years}
         groups: list[IndicatorValue] = []
         for indicator in indicators:
-            den = indicator.denominator
             for scope in ("participants", "all"):
                 per_year = {}
                 for y in years:
                     rows = reported.get((indicator.code, y), [])
                     if scope == "participants":
                         rows = [row for row in rows if row[0] in participants[y]]
-                    pairs = [(n, d) for _, n, d in rows if n is not None and (d is not None or not den)]
-                    if pairs:
-                        per_year[y] = (_total([n for n, _ in pairs]), _total([d for _, d in pairs]) if den else None)
-                    elif rows:
-                        per_year[y] = (None, None)
+                    if rows:
+                        per_year[y] = group_figures(indicator, [(n, d) for _, n, d in rows])
                 groups.extend(indicator_series(indicator, years, scope, "", per_year, min_group))
         groups.extend(school_series(indicators, years, "municipality", "", dataset.results.figures(""), min_group))
         self.groups, self.flags = protect(groups, reported, self.parts, participants, indicators, min_group)

@@ -16,10 +16,11 @@ BETTER = {
     "participants_reduction": "higher",
     "repeat_participants": "lower",
     "mentor_agreements": "higher",
+    "agreements": "higher",
     "improved": "higher",
 }
 UNITS = {"participants": "школ", "participants_reduction": "%", "repeat_participants": "школ",
-         "mentor_agreements": "%", "improved": "%"}
+         "mentor_agreements": "%", "agreements": "договоров", "improved": "%"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class ProgrammeValue:
     count: int | None = None  # the numerator behind a share, e.g. improved schools
     members: tuple[str, ...] = ()  # school codes behind a count (repeat participants, improved schools)
     total: int | None = None  # the schools a share is over (improved:*: participants with a published change)
+    over: tuple[str, ...] = ()  # those schools (improved:*)
 
     @property
     def value(self) -> Decimal | None:
@@ -68,9 +70,20 @@ def compute_programme(dataset: Dataset, values: list[IndicatorValue] | Computed)
     first = years[0] if years else None
     participants = {y: dataset.participants(y) for y in years}
     signed: dict[int, set[str]] = {}
+    unstated: dict[int, set[str]] = {}  # mentees with a pair whose agreement the data does not state
+    paired: dict[int, set[str]] = {}
+    agreements: dict[int, set[str]] = {}  # distinct agreement numbers of the year
     for m in dataset.mentorships:
+        paired.setdefault(m.year, set()).add(m.mentee)
         if m.signed:
             signed.setdefault(m.year, set()).add(m.mentee)
+            agreements.setdefault(m.year, set()).add(m.agreement.strip())
+        elif not m.agreement_known:
+            unstated.setdefault(m.year, set()).add(m.mentee)
+    # A participant is unknown unless a signed agreement settles it or all its pairs say «нет»; one
+    # without any pair is unknown too (no row is not «no agreement»).
+    unknown = {y: participants[y] - (signed.get(y, set()) | (paired.get(y, set()) - unstated.get(y, set())))
+               for y in years}
     if isinstance(values, Computed):  # the build: signs of the changes, no value objects
         change = values.change_sign
     else:
@@ -83,10 +96,11 @@ def compute_programme(dataset: Dataset, values: list[IndicatorValue] | Computed)
     out: list[ProgrammeValue] = []
 
     def add(year: int, code: str, exact: Fraction | None, count: int | None = None, members=(),
-            total: int | None = None) -> None:
+            total: int | None = None, over=()) -> None:
         base = code.split(":", 1)[0]
         target, status = judge(exact, None, programme_target(dataset, code), year, BETTER[base])
-        out.append(ProgrammeValue(year, code, exact, target, status, count, tuple(sorted(members)), total))
+        out.append(ProgrammeValue(year, code, exact, target, status, count, tuple(sorted(members)), total,
+                                   tuple(sorted(over))))
 
     for year in years:
         current = participants[year]
@@ -99,13 +113,18 @@ def compute_programme(dataset: Dataset, values: list[IndicatorValue] | Computed)
             add(year, "participants_reduction", share(len(previous) - len(current), len(previous)))
             repeats = current & previous
             add(year, "repeat_participants", Fraction(len(repeats)), len(repeats), repeats)
-        if current:
-            covered = current & signed.get(year, set())
-            add(year, "mentor_agreements", share(len(covered), len(current)), len(covered), covered)
+        covered = current & signed.get(year, set())
+        if current and not unknown[year]:
+            add(year, "mentor_agreements", share(len(covered), len(current)), len(covered), covered, len(current))
         else:
-            add(year, "mentor_agreements", None)
+            # Unknown is not «not signed»: with any participant unstated there is no share to show.
+            add(year, "mentor_agreements", None, len(covered), covered, len(current) - len(unknown[year]))
+        # The number of agreements signed in the year («не менее 5 договоров в год»); a count that only
+        # grows with what the data states, so it is shown also when some pairs are unstated.
+        count = len(agreements.get(year, set()))
+        add(year, "agreements", Fraction(count) if count or (current and not unknown[year]) else None, count)
         for indicator in dataset.indicators:
-            if not indicator.is_share:
+            if indicator.kind not in ("share", "mean"):  # a school-level change to improve
                 continue
             code = f"improved:{indicator.code}"
             # Over the participants whose change is published: a hidden change (a small group, or
@@ -116,7 +135,7 @@ def compute_programme(dataset: Dataset, values: list[IndicatorValue] | Computed)
                 continue
             sign = 1 if indicator.better == "higher" else -1
             better = {s for s, c in changes.items() if sign * c > 0}
-            add(year, code, share(len(better), len(changes)), len(better), better, len(changes))
+            add(year, code, share(len(better), len(changes)), len(better), better, len(changes), changes)
     return out
 
 

@@ -59,7 +59,7 @@ def protect(groups: list[IndicatorValue], reported: dict[tuple[str, int], list[t
     """
     groups = list(groups)
     index = {(v.indicator, v.scope, v.year): i for i, v in enumerate(groups)}
-    shares = [i for i in indicators if i.is_share and i.publish != "none"]
+    shares = [i for i in indicators if i.protected and i.publish != "none"]
     by_code = {i.code: i for i in shares}
     victims: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for year in sorted({v.year for v in groups}):
@@ -91,6 +91,10 @@ def _year_state(groups: list[IndicatorValue], index: dict, reported: dict, parti
         code = indicator.code
         both, partial = {}, {}
         for school, n, d in reported.get((code, year), ()):
+            if indicator.kind == "children":  # a count of children is its own size: (n, n)
+                if n is not None:
+                    both[school] = (n, n)
+                continue
             (both if n is not None and d is not None else partial)[school] = (n, d)
         cells[code], loose[code] = both, partial
         small = {s for s, (_, d) in both.items() if d is not None and 0 < d < min_group}
@@ -99,15 +103,16 @@ def _year_state(groups: list[IndicatorValue], index: dict, reported: dict, parti
         hidden[code] = set(both) if indicator.publish == "aggregate" else set(small)
         for scope in ("participants", "all"):
             gi = index.get((code, scope, year))
-            if gi is None or not _published(groups[gi]):
+            if gi is None or not _published(groups[gi], indicator):
                 continue
             members = frozenset(s for s in both if scope == "all" or s in participants)
             rows.append(_Row(gi, code, members))
     return _Year(cells, loose, hidden, primary, rows)
 
 
-def _published(group: IndicatorValue) -> bool:
-    return not group.suppressed and group.numerator is not None and group.denominator is not None
+def _published(group: IndicatorValue, indicator: Indicator) -> bool:
+    sized = group.denominator is not None or indicator.kind == "children"
+    return not group.suppressed and group.numerator is not None and sized
 
 
 def _settle(state: _Year, groups: list[IndicatorValue], by_code: dict[str, Indicator], min_group: int) -> None:
@@ -115,7 +120,10 @@ def _settle(state: _Year, groups: list[IndicatorValue], by_code: dict[str, Indic
     # measure → [(indicator, "numerator" | "denominator")] of the indicators using it
     uses: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for code, indicator in by_code.items():
-        uses[indicator.numerator].append((code, "numerator"))
+        if indicator.kind == "children":  # one measure, which is the size and the value
+            uses[indicator.numerator].append((code, "count"))
+            continue
+        uses[indicator.numerator].append((code, "mean points" if indicator.kind == "mean" else "numerator"))
         uses[indicator.denominator].append((code, "denominator"))
     dirty = set(uses)
     while dirty:
@@ -132,7 +140,7 @@ def _settle(state: _Year, groups: list[IndicatorValue], by_code: dict[str, Indic
                 if fault is None:
                     continue
                 changed |= _mend(fault, atom, measure, uses[measure], known, rows, state, groups, by_code)
-        dirty = {m for code in changed for m in (by_code[code].numerator, by_code[code].denominator)}
+        dirty = {m for code in changed for m in (by_code[code].numerator, by_code[code].denominator) if m}
 
 
 def _known(state: _Year, by_code: dict[str, Indicator], min_group: int) -> set[tuple[str, str]]:
@@ -149,7 +157,7 @@ def _known(state: _Year, by_code: dict[str, Indicator], min_group: int) -> set[t
         for school, (n, d) in state.loose[code].items():
             if d is not None and 0 < d < min_group:
                 continue  # a small group's figures are hidden even without the other measure
-            if n is not None:
+            if n is not None and indicator.kind != "mean":  # a mean without its size is not shown
                 known.add((school, indicator.numerator))
             if d is not None:
                 known.add((school, indicator.denominator))
@@ -170,7 +178,7 @@ def _atoms(rows: list[_Row]) -> list[list[str]]:
 
 @dataclass(frozen=True)
 class _Fault:
-    kind: str  # single | small_total | all_ones | all_zero | all_full
+    kind: str  # single | small_total | all_ones | all_zero | all_full | bounded
     code: str  # the indicator whose figures show it
 
 
@@ -186,13 +194,26 @@ def _fault(unknown: list[str], measure: str, uses: list[tuple[str, str]], state:
         total_n = sum(n for n, _ in figures)
         total_d = sum(d for _, d in figures)
         has_small = any(0 < d < min_group for _, d in figures)
-        if role == "denominator":
+        if role == "count":
+            # A count of children: a small one is shown «менее N» (so it is 1 … N−1), any other hidden
+            # one «скрыто» (so it is at least N). Their derivable sum pins every cell down exactly when
+            # it is the least it can be (small ones 1, others N) or, with no other, the most (N−1).
+            small = sum(1 for s in unknown if s in cells and s in state.primary[code])
+            others = len(figures) - small
+            if 0 < total_d < min_group:
+                return _Fault("small_total", code)
+            if small and (total_d == small + others * min_group
+                          or (not others and total_d == small * (min_group - 1))):
+                return _Fault("bounded", code)
+        elif role == "denominator":
             if 0 < total_d < min_group:
                 return _Fault("small_total", code)
             if has_small and total_d == len(figures):
                 return _Fault("all_ones", code)
         elif has_small and total_n == 0:
             return _Fault("all_zero", code)
+        elif role == "mean points":
+            continue  # a mean of 1 point says nothing like «all passed»
         elif has_small and total_n == total_d:
             return _Fault("all_full", code)
     return None

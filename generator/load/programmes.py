@@ -3,7 +3,7 @@ municipal documents publish (principles, mechanism, criteria, risks, governance,
 from __future__ import annotations
 
 from generator.errors import Problems
-from generator.load.documents import TARGET_SCOPES, code_of, approval, baseline, link
+from generator.load.documents import TARGET_SCOPES, code_of, approval, baseline, link, unit_of
 from generator.load.fields import Fields
 from generator.model import (AUDIENCES, Body, Criterion, Part, Programme, ProgrammeTarget, Recommendation, Risk,
                              Source, Stage)
@@ -41,7 +41,7 @@ def programme(doc: object, name: str, problems: Problems) -> Programme | None:
         for year in plan:
             if start and end and not start <= year <= end:
                 t.error("plan", f"год {year} вне периода программы {start}–{end}")
-        targets.append(ProgrammeTarget(t.text("indicator", required=True), scope, t.text("title"), t.text("unit"),
+        targets.append(ProgrammeTarget(t.text("indicator", required=True), scope, t.text("title"), unit_of(t, "unit") or "",
                                        baseline(t), plan, t.line))
     code = code_of(f)
     if not code or start is None or end is None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from generator.load.csv_files import Row, Table, read_csv
 from generator.errors import Problems, is_data_file
 from generator.load.fields import parse_date
-from generator.model import SCHOOL_STATUSES, Measure, Mentorship, Rename, Result, School, Source, Status
+from generator.model import SCHOOL_STATUSES, Measure, Mentorship, NOT_SIGNED, Rename, Result, School, Source, Status
 from generator.numbers import NumberError, parse_number
 from generator.urls import safe_url
 
@@ -128,7 +128,7 @@ def mentorships(table: Table, known: set[str], problems: Problems) -> tuple[Ment
             except ValueError as err:
                 problems.add(table.name, row.line, "agreement_date", str(err))
                 bad = True
-        if row.get("agreement_date") and not row.get("agreement"):
+        if row.get("agreement_date") and (not row.get("agreement") or row.get("agreement").strip().lower() in NOT_SIGNED):
             problems.add(table.name, row.line, "agreement", "указана дата договора, но нет его номера")
             bad = True
         if bad:
@@ -138,7 +138,8 @@ def mentorships(table: Table, known: set[str], problems: Problems) -> tuple[Ment
             problems.add(table.name, row.line, "mentee", f"пара повторяет строку {seen[key]} (тот же год, наставник и школа)")
             continue
         seen[key] = row.line
-        result.append(Mentorship(year, mentor, mentee, row.get("agreement"), agreement_date, row.get("forms")))
+        result.append(Mentorship(year, mentor, mentee, row.get("agreement"), agreement_date, row.get("forms"),
+                                 line=row.line))
     return tuple(result)
 
 

@@ -134,6 +134,8 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
         _check_programme_targets(site.programme_targets, {i.code for i, _ in indicators}, problems)
     if mentorships and statuses:
         _warn_pairs(mentorships, statuses, warnings)
+    if statuses:
+        _warn_unknown(mentorships, statuses, warnings)
 
     problems.raise_if_any()
     assert site is not None  # guaranteed: a missing or broken site.yml is a problem above
@@ -263,3 +265,26 @@ def _warn_pairs(mentorships, statuses, warnings: Problems) -> None:
             warnings.add("mentorships.csv", 0, "mentor", f"{m.year}: школа {m.mentor} не имеет статуса «наставник» в statuses.csv")
         if not by_year.get(m.year, {}).get(m.mentee, set()) - {STATUS_MENTOR}:
             warnings.add("mentorships.csv", 0, "mentee", f"{m.year}: школа {m.mentee} не имеет статуса ШНОР/ШНСУ в statuses.csv")
+
+
+def _warn_unknown(mentorships, statuses, warnings: Problems) -> None:
+    """What the site can only show as «нет сведений», with the file and field that would fill it."""
+    for m in mentorships:
+        if not m.agreement_known:
+            warnings.add("mentorships.csv", m.line, "agreement",
+                         f"{m.year}: нет сведений о договоре пары {m.mentor} — {m.mentee}; на сайте «нет сведений». "
+                         "Укажите номер договора или «нет», если договор не подписан")
+    if not mentorships:
+        return  # no mentorship file at all: the site says nothing of mentors, one absence, not a warning per school
+    paired = {(m.year, m.mentee) for m in mentorships}
+    years = {m.year for m in mentorships}
+    unpaired = sorted({(s.year, s.school) for s in statuses if s.status != STATUS_MENTOR} - paired)
+    for year in sorted({y for y, _ in unpaired} - years):
+        warnings.add("mentorships.csv", 0, "year", f"{year}: пар наставничества за этот год нет; у школ-участниц "
+                     "на сайте «нет сведений о школе-наставнике»")
+    for year, school in unpaired:
+        if year not in years:
+            continue
+        warnings.add("mentorships.csv", 0, "mentee",
+                     f"{year}: у школы-участницы {school} нет строки в mentorships.csv; на её странице "
+                     "«нет сведений о школе-наставнике»")

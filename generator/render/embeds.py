@@ -48,7 +48,7 @@ def render_embeds(sd: SiteData, templates: Path, skip: frozenset[str] = frozense
                   bytecode: Path | None = None) -> Embeds:
     """Relative path under the site → file text, per school (except those in `skip`, whose
     bundles come from the cache) and shared. `bytecode`: see render.environment."""
-    env = environment(templates, bytecode, markup=True)
+    env = environment(templates, bytecode, markup=True, min_group=sd.site.min_group_size)
     embed, badge, redirect = (env.get_template(n) for n in ("embed.html.j2", "badge.svg.j2", "redirect.html.j2"))
     renamed: dict[str, list[str]] = {}
     for rename in sd.ds.renames:

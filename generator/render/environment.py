@@ -11,11 +11,13 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 
+from generator.render.figures import Figures
 from generator.render.markdown_text import FILTERS, GLOBALS
 from generator.render.vocabulary import STATE_WORDS, STATUS_WORDS
 
 
-def environment(templates: Path, bytecode: Path | None = None, *, markup: bool = False) -> Environment:
+def environment(templates: Path, bytecode: Path | None = None, *, markup: bool = False,
+                min_group: int = 5) -> Environment:
     """`markup`: the templates write HTML, SVG or XML (autoescaped); otherwise Markdown pages.
     `bytecode`: an existing folder for compiled templates, keyed by the generator's code version
     (the options below shape the compiled code; Jinja's own cache key covers only the source)."""
@@ -26,4 +28,5 @@ def environment(templates: Path, bytecode: Path | None = None, *, markup: bool =
     env.globals.update(GLOBALS)
     env.globals["status_words"] = STATUS_WORDS
     env.globals["state_words"] = STATE_WORDS
+    env.globals["figures"] = Figures(min_group)  # the site's min_group_size: «менее 5 чел.»
     return env

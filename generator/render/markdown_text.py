@@ -8,14 +8,13 @@ from datetime import date
 from decimal import Decimal
 
 
+from generator import russian
 from generator.numbers import ru, signed_ru
 from generator.urls import safe_url
 
 # Characters that start Markdown or HTML constructs inline; escaped with a backslash.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|-])")
 _ORDERED = re.compile(r"^(\d+)\.(?=\s|$)")
-_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
-           "ноября", "декабря")
 
 
 def text(value: object) -> str:
@@ -76,10 +75,24 @@ def signed(value: Decimal | None, unit: str = "") -> str:
     return signed_ru(value, unit)
 
 
+def counted(value: Decimal | int | None, one: str, few: str, many: str) -> str:
+    """«3 пункта», «21 школа»: the number and the noun in the form it selects (CLDR, via Babel)."""
+    if value is None:
+        return "—"
+    return f"{ru(Decimal(value))}\u00a0{russian.Word(one, few, many).form(value)}"
+
+
+def counted_of(value: Decimal | int | None, one: str, few: str, many: str) -> str:
+    """After «из»: «из 4 школ», «из 21 школы» (the genitive the number selects)."""
+    if value is None:
+        return "—"
+    return f"{ru(Decimal(value))}\u00a0{russian.Word(one, few, many).of(value)}"
+
+
 def russian_date(value: date | None) -> str:
     if value is None:
         return "—"
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return russian.russian_date(value)
 
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
@@ -120,6 +133,8 @@ FILTERS = {
     "num": number,
     "signed": signed,
     "rudate": russian_date,
+    "counted": counted,
+    "counted_of": counted_of,
     "cell": cell,
     "slug": slug,
     "anchor": anchor,

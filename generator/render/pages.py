@@ -64,7 +64,7 @@ def render(dataset: Dataset, values: list[IndicatorValue] | Computed, programme:
            bytecode: Path | None = None) -> Rendered:
     """Every page and chart spec, except the pages and charts of the schools in `reuse`, whose
     bundles (generator/build/bundles.py) the build takes from its cache."""
-    env = environment(templates, bytecode)
+    env = environment(templates, bytecode, min_group=dataset.site.min_group_size)
     sd = SiteData(dataset, values, programme)
     out = Rendered(site_data=sd)
 

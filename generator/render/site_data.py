@@ -31,12 +31,30 @@ class AggregateView:
     value: object
     suppressed: bool
     target: object
+    numerator: object  # as published: None when hidden
+    denominator: object
+    secondary: bool
+
+    change = None  # a school page shows the district's value, not its change
 
 
 def published_view(v: IndicatorValue | AggregateView) -> tuple:
     """The fields of an aggregate value a school's bundle may show: what its key hashes
     (build/bundles.py) and all that `AggregateView` hands out."""
-    return (v.year, str(v.value), v.suppressed, str(v.target))
+    return (v.year, str(v.value), v.suppressed, str(v.target), str(_published(v, "numerator")),
+            str(_published(v, "denominator")), v.secondary)
+
+
+def _published(v: IndicatorValue | AggregateView, name: str) -> object:
+    return getattr(v, f"published_{name}") if isinstance(v, IndicatorValue) else getattr(v, name)
+
+
+def _main_scope(code: str, by_key: dict) -> str:
+    def reported(scope: str) -> bool:
+        return any(v.exact is not None or v.suppressed for v in by_key.get((code, scope, ""), {}).values())
+    if reported("all") or reported("participants") or not reported("municipality"):
+        return "participants"
+    return "municipality"
 
 
 class SiteData:
@@ -60,6 +78,11 @@ class SiteData:
         self._indexed: set[str] = set()
         for v in values.groups if isinstance(values, Computed) else values:
             self._by_key[(v.indicator, v.scope, v.school)][v.year] = v
+        # Whose value an indicator is judged by: the participants' where schools report it, else the
+        # municipality's own (a criterion about the municipality as a whole: «доля ШНОР с …»).
+        self.main_scope = {i.code: _main_scope(i.code, self._by_key) for i in dataset.indicators}
+        self.municipal_codes = frozenset(i.code for i in dataset.indicators
+                                         if self._by_key.get((i.code, "municipality", "")))
         self._programme_by_year: dict[int, dict[str, ProgrammeValue]] = defaultdict(dict)
         for p in programme:
             self._programme_by_year[p.year][p.indicator] = p
@@ -121,7 +144,8 @@ class SiteData:
         if self._bundle is not None and not (scope == "school" and school == self._bundle):
             if scope != "all" or indicator not in self._school_level_codes:
                 self._outside_bundle(f"ряд {indicator}/{scope}/{school}")
-            return {y: AggregateView(v.year, v.value, v.suppressed, v.target)
+            return {y: AggregateView(v.year, v.value, v.suppressed, v.target, v.published_numerator,
+                                     v.published_denominator, v.secondary)
                     for y, v in self._by_key.get((indicator, scope, school), {}).items()}
         if scope == "school" and self._computed is not None and school not in self._indexed:
             self._indexed.add(school)
@@ -222,6 +246,10 @@ class SiteData:
         dates += [n.date for n in self.news_for_school(code)] + [p.date for p in self.practices_by_school(code)]
         return self.updated(self.as_of if code in self.ds.participants(self.year) else None, *dates)
 
+    def main(self, code: str, year: int) -> IndicatorValue | None:
+        """The value an indicator is judged by in `year` (see `main_scope`)."""
+        return self.series(code, self.main_scope[code]).get(year)
+
     def participants_of(self, year: int) -> list[str]:
         return sorted(self.ds.participants(year), key=lambda c: self.schools[c].label)
 
@@ -230,9 +258,15 @@ class SiteData:
         return {code for key, v in self.programme_by_year.get(year, {}).items() if key.startswith("improved:")
                 for code in v.members}
 
+    def improvable(self, year: int) -> set[str]:
+        """Participants with a published change in at least one indicator: those that could be
+        counted among the improved. None of them is «0 из N», it is nothing to count."""
+        return {code for key, v in self.programme_by_year.get(year, {}).items() if key.startswith("improved:")
+                for code in v.over}
+
     def programme_codes(self) -> list[str]:
-        fixed = ["participants", "participants_reduction", "repeat_participants", "mentor_agreements"]
-        return fixed + [f"improved:{i.code}" for i in self.visible if i.is_share]
+        fixed = ["participants", "participants_reduction", "repeat_participants", "mentor_agreements", "agreements"]
+        return fixed + [f"improved:{i.code}" for i in self.visible if i.kind in ("share", "mean")]
 
     def section_progress(self, states: list[ItemState]):
         return progress(states)
