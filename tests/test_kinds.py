@@ -335,3 +335,66 @@ def test_a_blank_agreement_is_unknown_not_unsigned(make_data):
     ds = validate(d).dataset
     prog = {(p.year, p.indicator): p for p in compute_programme(ds, compute(ds))}
     assert prog[(2023, "mentor_agreements")].value == Decimal("50.0")
+
+
+# --- the real programmes of shared/sources, as transcribed in examples/ -----------------------------
+
+def _build(project, out):
+    done = run_cli("build", "--project", str(project), "--out", str(out), "--no-mkdocs")
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_tyumen_school_criteria_with_four_schools(tmp_path):
+    """Tyumen's «доля ШНОР с положительной динамикой — не менее 25 %» and «адресная помощь — 100 %», with
+    the city's figures for 4 ШНОР (the document gives none: these rows are the test's)."""
+    import shutil
+    from conftest import REPO
+    project = tmp_path / "tyumen"
+    shutil.copytree(REPO / "examples" / "tyumen-2021", project)
+    (project / "results.csv").write_text(
+        "year,school,measure,value\n2020,,shnor_positive,0\n2020,,shnor_total,4\n"
+        "2021,,shnor_positive,1\n2021,,shnor_total,4\n2021,,shnor_supported,3\n", encoding="utf-8")
+    out = _build(project, tmp_path / "site")
+    listing = (out / "indicators" / "index.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    positive = next(line for line in listing.splitlines() if "(shnor_positive_dynamics.md)" in line)
+    support = next(line for line in listing.splitlines() if "(shnor_support.md)" in line)
+    # 1 of 4 = 25 % ≥ 25 %: achieved; 0 of 4 → 1 of 4 is +25 percentage points. Not «скрыто»: schools.
+    assert "1 из 4 школ, 25 %" in positive and "+25 п. п." in positive and "✓ достигнуто" in positive
+    # 3 of 4 = 75 % < 100 %: not achieved.
+    assert "3 из 4 школ, 75 %" in support and "✗ не достигнуто" in support
+    assert "скрыто" not in positive + support
+    page = (out / "indicators" / "shnor_positive_dynamics.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "| Город в целом |" in page and "Итог — по городу в целом" in page
+    row = next(line for line in page.splitlines() if line.startswith("| 2021"))
+    assert "1 из 4 школ, 25 % (+25 п. п.)" in row and "✓ достигнуто" in row
+    csv = (out / "data" / "indicators.csv").read_text(encoding="utf-8")
+    assert "2021,municipality,,shnor_positive_dynamics,1,4,25,25,25,achieved" in csv
+
+
+def test_millerovo_context_and_relative_scores_as_published(tmp_path):
+    """The «Типовая характеристика школ» table as examples/millerovo-2021 transcribes it."""
+    from conftest import REPO
+    out = _build(REPO / "examples" / "millerovo-2021", tmp_path / "site")
+    csv = (out / "data" / "indicators.csv").read_text(encoding="utf-8").splitlines()
+    rows = {(r.split(",")[1], r.split(",")[2], r.split(",")[3], r.split(",")[0]): r for r in csv[1:]}
+    # Relative mean scores are the school's own: Титовская СОШ 2018 72, 2019 61, 2020 79 (as printed).
+    assert rows[("school", "titovskaya-sosh", "ege_rus_relative_score", "2020")].split(",")[6] == "79"
+    # … and never summed: no value for all schools (it was «398 б.» when summed).
+    assert rows[("all", "", "ege_rus_relative_score", "2020")].split(",")[6] == ""
+    # Дети-инвалиды: В-Таловская 1 → hidden; nowhere is a count 1–4 of one school published.
+    source = {}
+    for line in (REPO / "examples" / "millerovo-2021" / "results.csv").read_text(encoding="utf-8").splitlines()[1:]:
+        year, school, measure, value = line.split(",")
+        if measure.startswith("ctx_") and value:
+            source[(school, measure)] = int(value)
+    for (school, measure), n in source.items():
+        published = rows[("school", school, measure, "2020")].split(",")[6]
+        if n < 5:
+            assert published == "", (school, measure, n)
+        else:
+            assert published in ("", str(n))
+    page = (out / "schools" / "v-talovskaya-sosh.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "| 2020 | менее 5 чел. |" in page  # its 1 disabled child
+    listing = (out / "indicators" / "ege_rus_relative_score.md").read_text(encoding="utf-8")
+    assert "не считается" in listing
