@@ -375,6 +375,33 @@ class Report:
     status: str
     text: str = ""
     evidence: tuple[Evidence, ...] = ()
+    covers: date | None = None  # a date of the occurrence it reports on («for»); else the earliest open one
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A roadmap's period: 1 January of its first year – 31 December of its last. `since`: the day it was
+    approved, when later: a recurring deadline (every quarter, every year) runs from then, not before
+    the order existed; a one-off date is kept as written."""
+    start: date
+    end: date
+    since: date | None = None
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One deadline of an item: `due` inclusive; `start` is the first day a report counts toward it."""
+    start: date
+    due: date
+    coverage: bool = False  # continuous work: a report dated inside [start, due] is needed
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """An item's deadlines as read from its wording (load/deadlines.py) or from due/period/recurrence."""
+    occurrences: tuple[Occurrence, ...]
+    judged: bool
+    text: str  # as shown on the page, so that a reader can check the reading
 
 
 @dataclass(frozen=True)
@@ -394,6 +421,7 @@ class RoadmapItem:
     fulfilled_in: str = ""  # site section where an information-openness item is fulfilled
     reports: tuple[Report, ...] = ()
     source: Source = Source("", 0)
+    schedule: Schedule | None = None  # set by validation, which knows the roadmap's frame
 
 
 @dataclass(frozen=True)
@@ -412,6 +440,7 @@ class Roadmap:
     approved: Approval = Approval()
     sections: tuple[RoadmapSection, ...] = ()
     source: Source = Source("", 0)
+    years: tuple[int, int] | None = None  # its own period («на 2021 год»); default: its programme's
 
     @property
     def items(self) -> tuple[RoadmapItem, ...]:

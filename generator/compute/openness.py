@@ -69,7 +69,8 @@ def obligations(ds: Dataset) -> list[Obligation]:
             updated = _latest([dates.get(section), own]) if section else own
             # Not due before the obligation begins: its period's start, or the deadline of a one-off
             # item (Kargasok 1.3 «до декабря 2020, пополнение ежеквартальное» is no failure in June).
-            begins = item.period_start or (item.due if item.recurrence == "once" else None)
+            continuous = [o.start for o in item.schedule.occurrences if o.coverage] if item.schedule else []
+            begins = continuous[0] if continuous else item.period_start or (item.due if item.recurrence == "once" else None)
             started = as_of is not None and (begins is None or as_of > begins)
             due = started and (updated is None or as_of - updated > QUARTER)
             out.append(Obligation(roadmap.code, item, section, updated, due))

@@ -1,18 +1,22 @@
-"""roadmaps/*.yml → `Roadmap`: sections of numbered items with deadlines as written, their
-machine-readable due dates or periods and recurrence, and reports of their fulfilment."""
+"""roadmaps/*.yml → `Roadmap`: sections of numbered items with deadlines as written (read into
+schedules by load/deadlines.py, `scheduled`), optional explicit due dates, periods and recurrence, and
+reports of their fulfilment."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from generator.errors import Problems
+from generator.load.deadlines import DeadlineError, explicit_schedule, parse_deadline
 from generator.load.documents import code_of, approval, link
 from generator.load.fields import Fields
-from generator.model import (RECURRENCES, REPORT_STATUSES, SITE_SECTIONS, Evidence, Report, Roadmap, RoadmapItem,
-                             RoadmapSection, Source)
+from generator.model import (RECURRENCES, REPORT_STATUSES, SITE_SECTIONS, Evidence, Frame, Report, Roadmap,
+                             RoadmapItem, RoadmapSection, Schedule, Source)
 
 def report(f: Fields) -> Report | None:
-    f.only("date", "status", "text", "evidence")
+    f.only("date", "status", "text", "evidence", "for")
     when = f.date("date", required=True)
+    covers = f.date("for")  # a date of the deadline it reports on (e.g. 2021-10-31)
     status = f.text("status", required=True)
     if status and status not in REPORT_STATUSES:
         f.error("status", f"ожидалось одно из: {', '.join(REPORT_STATUSES)}; найдено «{status[:30]}»")
@@ -26,7 +30,7 @@ def report(f: Fields) -> Report | None:
                 evidence.append(Evidence(e.text("title") or url, url))
     if when is None or not status:
         return None
-    return Report(when, status, f.text("text"), tuple(evidence))
+    return Report(when, status, f.text("text"), tuple(evidence), covers)
 
 
 def roadmap_item(f: Fields) -> RoadmapItem | None:
@@ -67,7 +71,18 @@ def roadmap(doc: object, name: str, problems: Problems) -> Roadmap | None:
     f = Fields(doc, name, problems)
     if not f.ok:
         return None
-    f.only("code", "title", "programme", "school", "approved", "sections")
+    f.only("code", "title", "programme", "school", "approved", "sections", "period")
+    years = None
+    sub = f.mapping("period")
+    if sub is not None and sub.ok:
+        sub.only("start", "end")
+        first, last = sub.integer("start", required=True, low=1990, high=2100), sub.integer("end", required=True,
+                                                                                          low=1990, high=2100)
+        if first is not None and last is not None:
+            if last < first:
+                sub.error("end", "последний год раньше первого")
+            else:
+                years = (first, last)
     parsed: list[tuple[Fields, list[tuple[Fields, RoadmapItem]]]] = []
     for s in f.items("sections", required=True):
         if not s.ok:
@@ -106,4 +121,30 @@ def roadmap(doc: object, name: str, problems: Problems) -> Roadmap | None:
     if not code:
         return None
     return Roadmap(code, f.text("title", required=True), f.text("programme"), f.text("school"), approval(f),
-                   tuple(sections), Source(name, f.line))
+                   tuple(sections), Source(name, f.line), years)
+
+
+def scheduled(roadmap: Roadmap, programmes, current_year: int, problems: Problems) -> Roadmap:
+    """Each item's schedule, read from its deadline as written within the roadmap's frame (its own
+    period, else its programme's, else the current year), unless due/period/recurrence give it."""
+    programme = next((p for p in programmes if p.code == roadmap.programme), None)
+    first, last = roadmap.years or ((programme.period_start, programme.period_end)
+                                    if programme and programme.period_start else (current_year, current_year))
+    start, end = date(first, 1, 1), date(last or first, 12, 31)
+    approved = roadmap.approved.date
+    frame = Frame(start, end, approved if approved is not None and start < approved <= end else None)
+    sections = []
+    for section in roadmap.sections:
+        items = []
+        for item in section.items:
+            schedule = explicit_schedule(item, frame)
+            if schedule is None and item.deadline:
+                try:
+                    schedule = parse_deadline(item.deadline, frame)
+                except DeadlineError as err:
+                    problems.add(item.source.file, item.source.line, "deadline", str(err))
+            if schedule is None:
+                schedule = Schedule((), False, "срок не указан")
+            items.append(replace(item, schedule=schedule))
+        sections.append(replace(section, items=tuple(items)))
+    return replace(roadmap, sections=tuple(sections))

@@ -126,6 +126,8 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
     _check_unique([(r.code, r.source) for r in roadmaps], "roadmap", problems)
     _check_programmes(programmes, {i.code for i, _ in indicators}, problems)
     _check_roadmaps(roadmaps, {p.code for p in programmes}, known, problems)
+    if site is not None:
+        roadmaps = [roadmaps_yml.scheduled(r, programmes, site.current_year, problems) for r in roadmaps]
 
     bounds = _year_bounds(site.current_year, programmes, site.results_since) if site is not None else None
     results = read_results(data_dir, known, listed, [i for i, _ in indicators], bounds, problems, cache)

@@ -19,7 +19,7 @@ from generator.compute.indicators import IndicatorValue, judge
 from generator.compute.computed import Computed
 from generator.compute.openness import obligations, section_dates
 from generator.compute.programme import BETTER, UNITS, ProgrammeValue
-from generator.compute.roadmap_status import ItemState, deadline, judge_roadmap, periods, progress
+from generator.compute.roadmap_status import LATE, ON_TIME, PENDING, ItemState, judge_roadmap, progress
 from generator.render.vocabulary import programme_title
 
 
@@ -215,23 +215,19 @@ class SiteData:
                 if self.as_of is None or r.date <= self.as_of]
         return sorted(rows, key=lambda row: (row[0], row[1].number), reverse=True)
 
-    def progress_by_year(self, roadmap: Roadmap) -> list[tuple[int, int, int]]:
-        """(year, items due that year, of them done by their deadline's year end)."""
-        out = []
-        for year in range(min(self.years or [self.year]), self.year + 1):
-            due = done = 0
-            for st in self.roadmap_states[roadmap.code]:
-                item = st.item
-                deadlines = [p.end for p in periods(item, date(year, 12, 31)) if p.end.year == year] \
-                    if item.recurrence != "once" else ([deadline(item)] if deadline(item) and deadline(item).year == year else [])
-                for end in deadlines:
-                    due += 1
-                    start = date(year, 1, 1) if item.recurrence != "once" else date(1900, 1, 1)
-                    if any(r.status == "выполнено" and start <= r.date <= date(year, 12, 31) for r in item.reports):
-                        done += 1
-            if due:
-                out.append((year, due, done))
-        return out
+    def progress_by_year(self, roadmap: Roadmap) -> list[tuple[int, int, int, int]]:
+        """(year, deadlines passed that year, of them done on time, done late) as of the data's date: a
+        deadline counts in the year it falls in, 31 December included."""
+        counts: dict[int, list[int]] = {}
+        for st in self.roadmap_states[roadmap.code]:
+            for o in st.occurrences:
+                if o.state == PENDING:
+                    continue
+                row = counts.setdefault(o.occurrence.due.year, [0, 0, 0])
+                row[0] += 1
+                row[1] += o.state == ON_TIME
+                row[2] += o.state == LATE
+        return [(year, *counts[year]) for year in sorted(counts)]
 
     def updated(self, *dates) -> date | None:
         """'Last updated' of a page: the latest dated fact it shows, else the data's date."""
