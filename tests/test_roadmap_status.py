@@ -193,3 +193,22 @@ def test_explicit_quarterly_and_yearly_still_work():
     assert [o.occurrence.due for o in judge_item(yearly, date(2023, 1, 1)).occurrences][:3] == \
         [date(2021, 9, 30), date(2022, 9, 30), date(2023, 9, 30)]
     assert judge_item(yearly, date(2023, 10, 1)).state == "overdue"
+
+
+def test_an_unreadable_deadline_is_a_russian_error_with_file_line_and_field(make_data):
+    from conftest import run_cli
+    d = make_data({"roadmaps/municipal.yml": """\
+        code: municipal
+        title: Дорожная карта
+        sections:
+          - title: Раздел
+            items:
+              - number: "1"
+                title: Пункт
+                deadline: когда-нибудь в 2021
+        """})
+    done = run_cli("validate", "--project", str(d))
+    assert done.returncode == 2
+    assert "roadmaps/municipal.yml:6: " in done.stderr and "deadline" in done.stderr
+    assert "когда-нибудь в 2021" in done.stderr and "например" in done.stderr
+    assert "Traceback" not in done.stderr
