@@ -111,6 +111,29 @@ def test_a_published_figure_renders_that_school_and_is_exact(setup):
     assert again == {body[i][1]} or again == schools
 
 
+def test_a_change_that_keeps_the_district_value_renders_only_that_school(setup):
+    """The «все школы района» value a school page shows is keyed, its numerator and denominator are
+    not: adding to the largest school the district's own proportion (N/g more passed of D/g more sat,
+    g = gcd(N, D)) leaves 100·N/D exactly as it was, so only that school is rendered again."""
+    from math import gcd
+    data, schools, warm_equals_cold = setup
+    header, body = rows(data)
+    year = max(int(r[0]) for r in body)
+    sat = {r[1]: int(r[3]) for r in body if int(r[0]) == year and r[2] == "oge_rus_participants" and r[1] and r[3]}
+    passed = {r[1]: int(r[3]) for r in body if int(r[0]) == year and r[2] == "oge_rus_passed" and r[1] and r[3]}
+    both = sorted(set(sat) & set(passed))
+    n, d = sum(passed[c] for c in both), sum(sat[c] for c in both)
+    g = gcd(n, d)
+    school = max(both, key=lambda c: (sat[c], c))  # never the cheapest partner of a small group
+    for r in body:
+        if int(r[0]) == year and r[1] == school and r[2] == "oge_rus_passed":
+            r[3] = str(passed[school] + n // g)
+        if int(r[0]) == year and r[1] == school and r[2] == "oge_rus_participants":
+            r[3] = str(sat[school] + d // g)
+    write_rows(data, header, body)
+    assert warm_equals_cold() == {school}
+
+
 def test_suppression_moving_to_another_school_renders_that_school(setup):
     """Pupils move from a big school B to a hidden small school A (fewer than min_group_size): A
     becomes visible, the group totals stay the same to the pupil, and secondary suppression has to

@@ -92,7 +92,8 @@ def bundle_keys(data_dir: Path, codes: Iterable[str], results: ResultRows, compu
         shared = _sha((data_dir / "results.csv").read_bytes())
     else:
         shared = digests.get(MUNICIPALITY) or ""
-    everyone = sorted(published_view(v) + (v.indicator,) for v in computed.groups
+    counted = {i.code for i in computed.dataset.indicators if i.kind == "share_of"}
+    everyone = sorted(published_view(v, v.indicator in counted) + (v.indicator,) for v in computed.groups
                       if v.scope == "all" and v.indicator in school_level)
     # Every file of the project but results.csv (keyed per school) and archive/ (copied, never rendered).
     inputs = _tree_digest(data_dir, frozenset({"results.csv"}), frozenset({"archive"})) if data_dir.is_dir() else []

@@ -23,7 +23,7 @@ class Figures:
         """Why a value is not shown, in the words a parent reads."""
         if indicator.kind == "mean" and v.denominator is None:
             return "нет данных о числе участников"
-        if indicator.kind == "children" and not v.secondary and v.numerator is not None:
+        if indicator.kind == "children" and not v.secondary:
             # A primary small count is «fewer than N»: that much is no secret. A count hidden only to
             # protect another one may be large, so it is just «скрыто».
             return f"менее {ru(Decimal(self.min_group), indicator.unit)}"

@@ -31,18 +31,19 @@ class AggregateView:
     value: object
     suppressed: bool
     target: object
-    numerator: object  # as published: None when hidden
-    denominator: object
     secondary: bool
+    numerator: object = None  # as published, and only for a share of schools («3 из 4 школ»): a pupil
+    denominator: object = None  # count in the key would re-render every school when any school changes
 
     change = None  # a school page shows the district's value, not its change
 
 
-def published_view(v: IndicatorValue | AggregateView) -> tuple:
+def published_view(v: IndicatorValue | AggregateView, counts: bool = False) -> tuple:
     """The fields of an aggregate value a school's bundle may show: what its key hashes
-    (build/bundles.py) and all that `AggregateView` hands out."""
-    return (v.year, str(v.value), v.suppressed, str(v.target), str(_published(v, "numerator")),
-            str(_published(v, "denominator")), v.secondary)
+    (build/bundles.py) and all that `AggregateView` hands out. `counts`: the indicator is a share of
+    schools, shown with its numerator and denominator."""
+    shown = (str(_published(v, "numerator")), str(_published(v, "denominator"))) if counts else ()
+    return (v.year, str(v.value), v.suppressed, str(v.target), v.secondary, *shown)
 
 
 def _published(v: IndicatorValue | AggregateView, name: str) -> object:
@@ -144,8 +145,9 @@ class SiteData:
         if self._bundle is not None and not (scope == "school" and school == self._bundle):
             if scope != "all" or indicator not in self._school_level_codes:
                 self._outside_bundle(f"ряд {indicator}/{scope}/{school}")
-            return {y: AggregateView(v.year, v.value, v.suppressed, v.target, v.published_numerator,
-                                     v.published_denominator, v.secondary)
+            counts = self.indicators[indicator].kind == "share_of"
+            return {y: AggregateView(v.year, v.value, v.suppressed, v.target, v.secondary,
+                                     *((v.published_numerator, v.published_denominator) if counts else ()))
                     for y, v in self._by_key.get((indicator, scope, school), {}).items()}
         if scope == "school" and self._computed is not None and school not in self._indexed:
             self._indexed.add(school)
