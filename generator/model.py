@@ -82,6 +82,21 @@ class Target:
         return self.rule.goal if self.rule.kind == "goal" else self.rule.value
 
 
+SIMILAR_WITHIN = ("municipality", "district")
+
+
+@dataclass(frozen=True)
+class SimilarConfig:
+    """site.yml `similar_schools` (docs/similar-schools.md): the context indicators a school's group of
+    similar schools is found by, how many schools a group has, and whether they come from the whole
+    municipality or from the school's own district (schools.csv `district`)."""
+
+    context: tuple[str, ...]  # indicator codes from indicators.yml
+    size: int = 5
+    within: str = "municipality"  # one of SIMILAR_WITHIN
+    lines: tuple[int, ...] = field(default=(), compare=False)  # site.yml line of each context code, for messages
+
+
 MUNICIPALITY_KINDS = {"район": ("района", "району"), "город": ("города", "городу"), "округ": ("округа", "округу")}
 
 
@@ -100,6 +115,7 @@ class Site:
     programme_targets: dict[str, Target] = field(default_factory=dict)
     results_since: int | None = None  # first year of data accepted before the first programme's period
     kind: str = "район"  # район | город | округ: the words «все школы района / города / округа»
+    similar: SimilarConfig | None = None  # site.yml `similar_schools`; None: no groups of similar schools
 
     @property
     def area_of(self) -> str:

@@ -124,7 +124,7 @@ def compute_programme(dataset: Dataset, values: list[IndicatorValue] | Computed)
         count = len(agreements.get(year, set()))
         add(year, "agreements", Fraction(count) if count or (current and not unknown[year]) else None, count)
         for indicator in dataset.indicators:
-            if indicator.kind not in ("share", "mean"):  # a school-level change to improve
+            if indicator.kind not in ("share", "mean") or not indicator.better:  # a change to improve
                 continue
             code = f"improved:{indicator.code}"
             # Over the participants whose change is published: a hidden change (a small group, or

@@ -8,7 +8,7 @@ from decimal import Decimal
 from generator.errors import Problems
 from generator.numbers import NumberError, parse_number
 from generator.load.fields import Fields
-from generator.model import INDICATOR_KINDS, Goal, MUNICIPALITY_KINDS, PUBLISH_LEVELS, Approval, Baseline, Contacts, Indicator, Rule, Site, Target
+from generator.model import INDICATOR_KINDS, Goal, MUNICIPALITY_KINDS, PUBLISH_LEVELS, SIMILAR_WITHIN, Approval, Baseline, Contacts, Indicator, Rule, SimilarConfig, Site, Target
 from generator.russian import Unit, Word, unit
 from generator.urls import safe_url
 
@@ -166,7 +166,7 @@ def site(doc: object, problems: Problems) -> Site | None:
     if not f.ok:
         return None
     f.only("municipality", "region", "department", "contacts", "base_url", "current_year", "min_group_size", "demo",
-           "as_of", "demo_note", "programme_targets", "results_since", "kind")
+           "as_of", "demo_note", "programme_targets", "results_since", "kind", "similar_schools")
     contacts = Contacts()
     sub = f.mapping("contacts")
     if sub is not None and sub.ok:
@@ -191,8 +191,31 @@ def site(doc: object, problems: Problems) -> Site | None:
         programme_targets=programme_targets(f),
         results_since=f.integer("results_since", low=1990, high=2100),
         kind=_kind(f),
+        similar=similar_schools(f),
     )
     return result
+
+
+def similar_schools(f: Fields) -> SimilarConfig | None:
+    """site.yml `similar_schools` (docs/similar-schools.md); load/validation.py checks the codes."""
+    sub = f.mapping("similar_schools")
+    if sub is None or not sub.ok:
+        return None
+    sub.only("context", "size", "within")
+    raw, texts = sub.raw("context"), sub.texts("context")  # a list (or one code), each code on its line
+    if raw in (None, "", []):
+        sub.error("context", "укажите показатели, по которым подбираются похожие школы: коды из indicators.yml, "
+                             "например context: [ctx_ovz_share, pupils]")
+    codes: dict[str, int] = {}
+    for i, (code, line) in enumerate(zip(texts, getattr(raw, "lines", [sub.line_of("context")] * len(texts)))):
+        if code in codes:
+            f.problems.add(f.file, line, f"{sub.name('context')}[{i + 1}]", f"показатель «{code[:40]}» указан дважды")
+        codes.setdefault(code, line)
+    within = sub.text("within", default="municipality")
+    if within not in SIMILAR_WITHIN:
+        sub.error("within", f"ожидалось municipality (весь муниципалитет) или district (то же поселение), найдено «{within[:30]}»")
+    size = sub.integer("size", default=5, low=1, high=50) or 5
+    return SimilarConfig(tuple(codes), size, within, tuple(codes.values())) if codes else None  # within checked above
 
 
 def _kind(f: Fields) -> str:
@@ -251,9 +274,9 @@ def indicators(doc: object, problems: Problems) -> list[tuple[Indicator, int]]:
                         "формы: {one: школа, few: школы, many: школ}")
         elif f.has("counted"):
             f.error("counted", "поле counted — только для долей школ, педагогов и других единиц (kind: share_of)")
-        # Which way is better matters for a target and for «improved»: not for a context measure
-        # (children with special needs) or a given index with no target.
-        better = f.text("better", required=kind in ("share", "mean") or f.has("rule") or f.has("targets"))
+        # Which way is better matters for a target (and «improved»): not for a context measure (the
+        # share of children with special needs, the number of pupils) or a given index with no target.
+        better = f.text("better", required=f.has("rule") or f.has("targets"))
         if better and better not in ("higher", "lower"):
             f.error("better", f"ожидалось higher или lower, найдено «{better[:20]}»")
         publish = f.text("publish", default="school")

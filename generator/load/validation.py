@@ -1,4 +1,8 @@
-"""Validate a data directory as a whole and build the model; report every problem at once."""
+"""Validate a data directory as a whole and build the model; report every problem at once.
+
+One concern, though past 300 lines: this is where the files meet. Each reader checks its own file's
+fields; every check that needs two files (a code named in one and defined in another: schools,
+indicators, programmes, roadmaps, the context of site.yml `similar_schools`) is here, in one pass."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -11,7 +15,7 @@ from generator.load import roadmaps as roadmaps_yml
 from generator.load import tables
 from generator.errors import DataProblem, Problems, is_data_file, os_reason
 from generator.paths import PAGES
-from generator.model import STATUS_MENTOR, Dataset, Indicator, Measure, Programme, Roadmap
+from generator.model import STATUS_MENTOR, Dataset, Indicator, Measure, Programme, Roadmap, SimilarConfig
 from generator.load.documents import PROGRAMME_CODES
 from generator.load import content
 from generator.load.results import RESULTS_COLUMNS, read_results  # noqa: F401 - the columns of every table are listed here
@@ -125,6 +129,8 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
     _check_unique([(p.code, p.source) for p in programmes], "programme", problems)
     _check_unique([(r.code, r.source) for r in roadmaps], "roadmap", problems)
     _check_programmes(programmes, {i.code for i, _ in indicators}, problems)
+    if site is not None and site.similar is not None:
+        _check_similar(site.similar, [i for i, _ in indicators], listed, problems)
     _check_roadmaps(roadmaps, {p.code for p in programmes}, known, problems)
     if site is not None:
         roadmaps = [roadmaps_yml.scheduled(r, programmes, site.current_year, problems) for r in roadmaps]
@@ -228,6 +234,27 @@ def _check_programmes(programmes: list[Programme], indicator_codes: set[str], pr
                 problems.add(p.source.file, t.line, "targets.indicator",
                              f"неизвестный показатель «{t.indicator}» (scope: {t.scope}); "
                              "ожидался код из indicators.yml или показатель программы")
+
+
+def _check_similar(config: SimilarConfig, indicators: list[Indicator], measures: set[str], problems: Problems) -> None:
+    """site.yml `similar_schools.context`: codes of indicators whose values are published by school
+    (docs/similar-schools.md: a group is found from what every school's page shows, nothing else)."""
+    by_code = {i.code: i for i in indicators}
+    for i, code in enumerate(config.context):
+        line = config.lines[i] if i < len(config.lines) else 0
+        where = f"similar_schools.context[{i + 1}]"
+        indicator = by_code.get(code)
+        if indicator is None and code in measures:
+            problems.add("site.yml", line, where,
+                         f"«{code[:40]}» — величина из measures.csv, а не показатель: похожие школы подбираются по "
+                         f"опубликованным значениям показателей. Объявите в indicators.yml показатель с numerator: "
+                         f"{code[:40]} (например, kind: count или children) и укажите здесь его код")
+        elif indicator is None:
+            problems.add("site.yml", line, where, f"показатель «{code[:40]}» не найден в indicators.yml")
+        elif indicator.publish != "school":
+            problems.add("site.yml", line, where,
+                         f"показатель «{code}» не публикуется по школам (publish: {indicator.publish}): похожие школы "
+                         "подбираются только по значениям, опубликованным на странице каждой школы")
 
 
 def _check_roadmaps(roadmaps: list[Roadmap], programme_codes: set[str], schools: set[str], problems: Problems) -> None:
