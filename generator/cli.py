@@ -1,6 +1,8 @@
 """Command line: python -m generator validate|build|serve|snapshot|diff|publish.
 
 Exit codes: 0 ok, 1 internal error, 2 bad input; diff: 3 when published figures disappear.
+One concern, though past 300 lines: the parser, its Russian messages, and each command and fault
+mapped to its exit code.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from generator.version import generator_version
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 log = logging.getLogger("generator")
+NO_GZ = {"dest": "precompress", "action": "store_false", "help": "без сжатых копий .gz (GitHub Pages сжимает сам)"}
 
 
 # argparse speaks English; these are the messages a user can meet.
@@ -89,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("site"), help="куда собрать сайт (по умолчанию site/)")
     build.add_argument("--no-mkdocs", action="store_true", help="только Markdown и графики, без mkdocs build")
     build.add_argument("--quiet", action="store_true", help="не показывать ход сборки")
+    build.add_argument("--no-precompress", **NO_GZ)
     serve = commands.add_parser("serve", help="предпросмотр с автообновлением при изменении данных и шаблонов")
     _add_project(serve)
     serve.add_argument("--address", default="127.0.0.1:8000", help="адрес предпросмотра (по умолчанию 127.0.0.1:8000)")
@@ -137,7 +141,8 @@ def run(argv: list[str] | None = None) -> int:
             return _run_archive_command(args)
         from generator.build.site import build_site
 
-        summary = build_site(args.project, args.out, with_mkdocs=not args.no_mkdocs, progress=not args.quiet)
+        summary = build_site(args.project, args.out, with_mkdocs=not args.no_mkdocs, progress=not args.quiet,
+                             precompress=args.precompress)
         print(summary)
         return EXIT_OK
     except DataErrors as err:
@@ -258,6 +263,7 @@ def _add_archive_commands(commands) -> None:
     _add_project(pub)
     pub.add_argument("--dest", type=Path, required=True, help="папка опубликованного сайта (заменяется целиком)")
     pub.add_argument("--quiet", action="store_true", help="не показывать ход сборки")
+    pub.add_argument("--no-precompress", **NO_GZ)
 
 
 def _run_archive_command(args) -> int:
@@ -290,7 +296,7 @@ def _run_archive_command(args) -> int:
         return EXIT_OK
     from generator.release.publish import publish
 
-    print(publish(args.project, args.dest, progress=not args.quiet))
+    print(publish(args.project, args.dest, progress=not args.quiet, precompress=args.precompress))
     return EXIT_OK
 # --- end of snapshot, diff, publish ---------------------------------------------------------------
 

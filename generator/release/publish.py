@@ -2,7 +2,8 @@
 
 1. build the site into a temporary folder next to DEST (same file system);
 2. check the built site: required files, every archived year against its manifest, every link and
-   resource inside the site resolves to a file, nothing is loaded from another host;
+   resource inside the site resolves to a file, nothing is loaded from another host, every
+   precompressed `X.gz` is X compressed;
 3. only then put it in place of DEST in one step (Linux: renameat2 RENAME_EXCHANGE — a reader sees the
    old site or the new one, never a half-written or missing one), and delete the old tree.
 
@@ -25,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 from generator.errors import BuildFailed, InputError
 from generator.files import exchange
 from generator.build.archive import ARCHIVE, MANIFEST, YEAR_DIR, verify
+from generator.build.precompress import check as check_copies
 from generator.build.site import build_site
 
 REQUIRED = ("index.html", "404.html", "sitemap.xml", "archive/index.html", "versions.json",
@@ -74,6 +76,7 @@ def check_site(site: Path) -> tuple[list[str], int]:
             problems.append(f"{ARCHIVE}/{year_dir.name}: нет или не читается {MANIFEST}")
             continue
         problems += [f"{ARCHIVE}/{year_dir.name}: {p}" for p in verify(year_dir, manifest, prefix="site/")]
+    problems += check_copies(site)  # every X.gz beside an X is X compressed (build/precompress.py)
     checked = 0
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
@@ -120,8 +123,9 @@ def _publishing(dest: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def publish(data_dir: Path, dest: Path, progress: bool = True) -> Published:
-    """Build, check, swap into `dest`. On any failure `dest` is left as it was."""
+def publish(data_dir: Path, dest: Path, progress: bool = True, precompress: bool = True) -> Published:
+    """Build, check, swap into `dest`. On any failure `dest` is left as it was.
+    `precompress`: with the `X.gz` copies of build/precompress.py (`--no-precompress`: without)."""
     started = time.monotonic()
     dest = dest.resolve()
     if dest.exists() and not dest.is_dir():
@@ -132,7 +136,7 @@ def publish(data_dir: Path, dest: Path, progress: bool = True) -> Published:
     with _publishing(dest):
         staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.publish-", dir=dest.parent))
         try:
-            summary = build_site(data_dir, staging / "site", progress=progress)
+            summary = build_site(data_dir, staging / "site", progress=progress, precompress=precompress)
             problems, links = check_site(staging / "site")
             if problems:
                 shown = "\n".join(f"  {p}" for p in problems[:30])
