@@ -87,3 +87,24 @@ def test_search_finds_russian_word_form(open_page, site):
         "search for the word form «наставника» did not find the mentors page /mentors/ "
         f"(Russian stemming of the index and the query is needed); results ({meta_text(visit)!r}): {results[:15]}"
     )
+
+
+def test_search_index_is_fetched_only_when_search_is_opened(open_page, site, page_paths, width):
+    """A reader who never searches never downloads the index (search-lazy.js); opening search
+    fetches it once and finds the school."""
+    name, school = school_from_index(site, page_paths)
+    visit = open_page(width)
+    asked: list[str] = []
+    visit.page.on("request", lambda r: asked.append(r.url) if "search_index" in r.url else None)
+    visit.goto(page_path(page_paths, "school"))
+    visit.page.wait_for_load_state("networkidle")
+    visit.page.mouse.wheel(0, 600)  # reading the page is not searching
+    visit.page.wait_for_timeout(500)
+    assert asked == [], f"the search index was requested before search was opened: {asked}"
+    visit.page.evaluate("window.scrollTo(0, 0)")
+    button = visit.page.locator('label.md-header__button[for="__search"]')
+    if button.is_visible():  # a phone: the header's search button, as a reader taps it
+        button.click()
+    results = search(visit, name)
+    assert len(asked) == 1 and asked[0].endswith("/search/search_index.json"), asked
+    assert school in [r.split("#")[0] for r in results], f"«{name}»: {results[:10]}"

@@ -113,10 +113,16 @@ def test_a_page_for_every_school(demo_site):
 
 
 def test_school_pages_stay_small_for_a_phone(demo_site):
-    # Budget from issue #9: a school page's HTML ≤ 60 KB (charts are separate, lazy-loaded files).
-    sizes = {p.parent.name: p.stat().st_size for p in (demo_site / "schools").glob("*/index.html")}
+    # Budget: a school page's HTML ≤ 80 KB, ≤ 16 KB as served gzipped (charts are separate, lazy-loaded
+    # files). Issue #9 set 60 KB; issue #22 added the verdicts, the phone cards' labels and the similar
+    # schools (the demo's 16 indicators: 76 KB, 15 KB gzipped).
+    import gzip
+    pages = list((demo_site / "schools").glob("*/index.html"))
+    sizes = {p.parent.name: p.stat().st_size for p in pages}
     assert len(sizes) >= 30
-    assert max(sizes.values()) <= 60_000, max(sizes.items(), key=lambda item: item[1])
+    assert max(sizes.values()) <= 80_000, max(sizes.items(), key=lambda item: item[1])
+    packed = {p.parent.name: len(gzip.compress(p.read_bytes(), 9)) for p in pages}
+    assert max(packed.values()) <= 16_000, max(packed.items(), key=lambda item: item[1])
 
 
 def test_school_page_shows_its_statuses_and_mentor(demo_site):
@@ -153,7 +159,8 @@ def test_school_page_shows_its_values(demo_site):
             d = figures.get((str(current), school["code"], ind["denominator"]), "")
             if not n or not d or Decimal(d) == 0:
                 continue
-            row = re.search(re.escape(ind["title"]) + r" (\S+(?:\u00a0%)?)", text)
+            # The summary row: title, verdict, then «Значение: …» (the label phones show, generator/render/verdicts.py)
+            row = re.search(re.escape(ind["title"]) + r" [^|]*?Значение: (\S+(?:\u00a0%)?)", text)
             assert row, (school["code"], ind["code"])
             if Decimal(d) < min_group:
                 assert row.group(1) == "скрыто", (school["code"], ind["code"])
@@ -300,3 +307,16 @@ def test_roadmap_item_fields_are_separate_list_items(demo_site):
     page = (demo_site / "roadmaps" / "municipal" / "index.html").read_text(encoding="utf-8")
     for label in ("Состояние:", "Срок:", "Ответственные:", "Ожидаемый результат:"):
         assert f"<li><strong>{label}</strong>" in page, label
+
+
+def test_pages_link_one_stylesheet_that_joins_materials_and_ours(demo_site):
+    """At most one render-blocking stylesheet (issue #22): every page links site-bundle.css only, and
+    it holds Material's rules and templates/theme's site.css."""
+    bundle = (demo_site / "assets" / "stylesheets" / "site-bundle.css").read_text(encoding="utf-8")
+    ours = (REPO / "templates" / "theme" / "assets" / "stylesheets" / "site.css").read_text(encoding="utf-8")
+    assert ours.strip() in bundle and ".md-typeset" in bundle.split(ours.strip())[0]
+    assert "sourceMappingURL" not in bundle
+    pages = [demo_site / "index.html", *sorted((demo_site / "schools").glob("*/index.html"))[:6]]
+    for page in (p for p in pages if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")):
+        links = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert len(links) == 1 and links[0].endswith("assets/stylesheets/site-bundle.css"), (page, links)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -62,11 +64,25 @@ def write_rows(data: Path, header: list[str], body: list[list[str]]) -> None:
     (data / "results.csv").write_text(buffer.getvalue(), encoding="utf-8")
 
 
+SIMILAR = re.compile(r"^similar_schools:\n(?:  .*\n)+", re.M)
+
+
 @pytest.fixture
 def setup(tmp_path, monkeypatch):
-    """(changed data folder, cache filled by a build of the unchanged demo, helper to compare)."""
+    """(changed data folder, cache filled by a build of the unchanged demo, helper to compare).
+    Without the demo's similar schools: each scenario below counts on a school's figure reaching
+    no other school's page (similar schools: test_a_schools_figures_render_the_pages_listing_it)."""
+    return make_setup(tmp_path, monkeypatch, similar=False)
+
+
+def make_setup(tmp_path, monkeypatch, similar: bool):
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
+    if not similar:
+        site_yml = data / "site.yml"
+        text, found = SIMILAR.subn("", site_yml.read_text(encoding="utf-8"))
+        assert found == 1, "the demo's site.yml declares similar_schools"
+        site_yml.write_text(text, encoding="utf-8")
     cache = tmp_path / "cache"
     first, rendered, _ = build(data, tmp_path / "first", cache, monkeypatch)
     schools = {row["code"] for row in csv.DictReader(open(DATA / "schools.csv", encoding="utf-8-sig"))}
@@ -80,6 +96,43 @@ def setup(tmp_path, monkeypatch):
         return again
 
     return data, schools, warm_equals_cold
+
+
+LISTED = re.compile(r"^\| \[[^]]+\]\((\w+)\.md\) \|", re.M)
+
+
+def listing(docs: dict[str, bytes]) -> dict[str, set[str]]:
+    """School → the schools whose «Похожие школы» table lists it, read from the generated Markdown."""
+    found: dict[str, set[str]] = {}
+    for path, text in docs.items():
+        if path.startswith("schools/") and path.endswith(".md") and path != "schools/index.md":
+            page = text.decode("utf-8")
+            if "## Похожие школы" in page:
+                section = page.split("## Похожие школы", 1)[1].split("\n## ", 1)[0]
+                for member in LISTED.findall(section):
+                    found.setdefault(member, set()).add(path[len("schools/"):-3])
+    return found
+
+
+def test_a_schools_figures_render_the_pages_listing_it(tmp_path, monkeypatch):
+    """A school's page shows its similar schools' context and verdicts: changing one school's number
+    of pupils (a context measure) renders that school again and every school whose similar-schools
+    table lists it, before or after, and warm equals cold."""
+    data, schools, warm_equals_cold = make_setup(tmp_path, monkeypatch, similar=True)
+    _, _, before = build(data, tmp_path / "before", tmp_path / "cache-before", monkeypatch)
+    header, body = rows(data)
+    year = max(int(r[0]) for r in body)
+    listed_before = listing(before)
+    school = max(listed_before, key=lambda c: (len(listed_before[c]), c))
+    for r in body:
+        if int(r[0]) == year and r[1] == school and r[2] == "pupils_total":
+            r[3] = str(int(r[3]) * 3)
+    write_rows(data, header, body)
+    again = warm_equals_cold()
+    _, _, after = build(data, tmp_path / "after", tmp_path / "cache-after", monkeypatch)
+    expected = {school} | listed_before.get(school, set()) | listing(after).get(school, set())
+    assert len(listed_before[school]) >= 1
+    assert expected <= again, sorted(expected - again)
 
 
 def test_unchanged_data_renders_no_school_again(setup):
@@ -115,8 +168,15 @@ def test_a_change_that_keeps_the_district_value_renders_only_that_school(setup):
     """The «все школы района» value a school page shows is keyed, its numerator and denominator are
     not: adding to the largest school the district's own proportion (N/g more passed of D/g more sat,
     g = gcd(N, D)) leaves 100·N/D exactly as it was, so only that school is rendered again."""
-    from math import gcd
     data, schools, warm_equals_cold = setup
+    school = keep_the_district_value(data)
+    assert warm_equals_cold() == {school}
+
+
+def keep_the_district_value(data: Path) -> str:
+    """Change the largest school's oge_rus figures of the last year so that the district's value stays
+    the same (see above); returns the school."""
+    from math import gcd
     header, body = rows(data)
     year = max(int(r[0]) for r in body)
     sat = {r[1]: int(r[3]) for r in body if int(r[0]) == year and r[2] == "oge_rus_participants" and r[1] and r[3]}
@@ -131,7 +191,37 @@ def test_a_change_that_keeps_the_district_value_renders_only_that_school(setup):
         if int(r[0]) == year and r[1] == school and r[2] == "oge_rus_participants":
             r[3] = str(sat[school] + d // g)
     write_rows(data, header, body)
+    return school
+
+
+def test_a_schools_open_data_file_is_in_its_bundle(setup, tmp_path):
+    """data/schools/<code>.csv is part of the school's bundle: after one school's change only its file
+    is written again (every other school's keeps the modification time marked on the kept docs folder:
+    taken over or linked, never written), the shared files are all written again, and each school's
+    file is still its rows of indicators.csv. (Inode numbers would not tell: a freed one is reused.)"""
+    data, schools, warm_equals_cold = setup
+    kept = tmp_path / "cache" / "build" / bundles.TREE / "docs" / "data"
+    marked = 1_000_000_000 * 10 ** 9  # 2001-09-09, in nanoseconds
+
+    def files() -> dict[str, tuple[int, bytes]]:
+        return {p.relative_to(kept).as_posix(): (p.stat().st_mtime_ns, p.read_bytes()) for p in kept.rglob("*.csv")}
+
+    for path in kept.rglob("*.csv"):
+        os.utime(path, ns=(marked, marked))
+    before = files()
+    assert {name for name in before if name.startswith("schools/")} == {f"schools/{code}.csv" for code in schools}
+    assert "indicators.csv" in before and [name for name in before if name.startswith("indicators/")]
+    school = keep_the_district_value(data)
     assert warm_equals_cold() == {school}
+    after = files()  # the warm build's docs folder, kept in its turn
+    assert after.keys() == before.keys()
+    written = {name for name, (mtime, _) in after.items() if mtime != marked}
+    assert written == {f"schools/{school}.csv"} | {name for name in before if not name.startswith("schools/")}
+    assert after[f"schools/{school}.csv"][1] != before[f"schools/{school}.csv"][1]
+    whole = after["indicators.csv"][1].decode("utf-8").splitlines(keepends=True)
+    for code in schools:
+        own = after[f"schools/{code}.csv"][1].decode("utf-8").splitlines(keepends=True)
+        assert own == whole[:1] + [line for line in whole[1:] if line.split(",")[1:3] == ["school", code]]
 
 
 def test_suppression_moving_to_another_school_renders_that_school(setup):

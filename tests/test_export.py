@@ -81,7 +81,8 @@ def test_json_and_datapackage(make_data):
     assert first["value"] == 46.3 and first["year"] == 2023 and first["change"] is None
     package = json.loads(out["datapackage.json"])
     names = [r["path"] for r in package["resources"]]
-    assert names == ["indicators.csv", "indicators.json", "programme.csv", "programme.json"]
+    assert names == ["indicators.csv", "indicators.json", "programme.csv", "programme.json",
+                     "indicators/pass.csv", "indicators/vpr.csv", "schools/s1.csv", "schools/s2.csv", "schools/s3.csv"]
     fields = [f["name"] for f in package["resources"][0]["schema"]["fields"]]
     assert fields == list(csv.DictReader(io.StringIO(out["indicators.csv"])).fieldnames)
     prog = list(csv.DictReader(io.StringIO(out["programme.csv"])))

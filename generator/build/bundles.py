@@ -1,12 +1,13 @@
 """Incremental builds: a school's files are reused when nothing they show has changed.
 
 A *bundle* is everything the build writes for one school: its page, its charts, its embed and
-badge, and its rows of the open-data files. Bundles are 90 % of the work before MkDocs and each
-depends on little: the school's own rows of results.csv, the flags that secondary suppression
-put on its values, the published «все школы района» series, and everything that is not
-results.csv (other data files, templates, content pages, the generator's code and library
-versions). The bundle key hashes exactly that; a build whose key for a school matches an entry
-of the previous build links that entry's files instead of rendering them.
+badge, its own open-data file (data/schools/<code>.csv) and its rows of the shared open-data
+files. Bundles are 90 % of the work before MkDocs and each depends on little: the school's own
+rows of results.csv, the flags that secondary suppression put on its values, the published «все
+школы района» series, and everything that is not results.csv (other data files, templates,
+content pages, the generator's code and library versions). The bundle key hashes exactly that;
+a build whose key for a school matches an entry of the previous build links that entry's files
+instead of rendering them.
 
 What a bundle may read while it is rendered is enforced, not assumed: `render.site_data.SiteData.bundle`
 refuses any series other than the school's own and hands out only the published fields of the
@@ -39,13 +40,13 @@ from generator.cache.packs import Pack
 from generator.compute.computed import Computed
 from generator.render.site_data import published_view
 
-STATE_VERSION = "bundles-2"
+STATE_VERSION = "bundles-3"  # 3: a bundle holds the school's open-data file
 TREE = "tree"
 
 
 @dataclass(frozen=True)
 class Entry:
-    files: tuple[tuple[str, str], ...]  # path under docs → blob digest
+    files: tuple[tuple[str, str], ...]  # path under docs → blob digest (page, embed, badges, data/schools/…csv)
     charts: tuple[tuple[str, str], ...]  # path under docs → chart cache digest
     open_data: Mapping[int, tuple[str, str]]  # year → (CSV rows, JSON records) of the school
 
@@ -83,10 +84,12 @@ def code_version(root: Path = REPO) -> bytes:
 
 
 def bundle_keys(data_dir: Path, codes: Iterable[str], results: ResultRows, computed: Computed,
-                years: tuple[int, ...], school_level: frozenset[str], version: bytes) -> dict[str, str]:
+                years: tuple[int, ...], school_level: frozenset[str], version: bytes,
+                extra: Mapping[str, bytes] | None = None) -> dict[str, str]:
     """School code → key of its bundle in this build. `results`: the digests of each school's
     rows of results.csv (load/shards.py); `school_level`: the indicators published per school,
-    the only ones whose «все школы района» series a bundle may show. `version`: code_version()."""
+    the only ones whose «все школы района» series a bundle may show. `version`: code_version().
+    `extra`: per school, other figures its page shows (its group of similar schools)."""
     digests = results.digests
     if None in digests.values():  # results.csv was read whole: any change in it re-renders everyone
         shared = _sha((data_dir / "results.csv").read_bytes())
@@ -99,7 +102,8 @@ def bundle_keys(data_dir: Path, codes: Iterable[str], results: ResultRows, compu
     inputs = _tree_digest(data_dir, frozenset({"results.csv"}), frozenset({"archive"})) if data_dir.is_dir() else []
     common = _sha(version, shared.encode(), repr(years).encode(), repr(everyone).encode(), *inputs).encode()
     return {code: _sha(common, code.encode("utf-8"), (digests.get(code) or "").encode(),
-                       repr(sorted(computed.flags.get(code, {}).items())).encode()) for code in codes}
+                       repr(sorted(computed.flags.get(code, {}).items())).encode(),
+                       (extra or {}).get(code, b"")) for code in codes}
 
 
 # --------------------------------------------------------------------------- storage

@@ -31,11 +31,13 @@ from generator.compute.programme import compute_programme
 from generator.charts.store import render_charts
 from generator.render.embeds import render_embeds
 from generator.render.feeds import render_feed
-from generator.render.open_data import open_data_files, school_rows
+from generator.render.open_data import open_data_files, school_files, school_rows
 from generator.render.pages import render
 from generator.build.archive import SnapshotBuild, apply_archive
 from generator.build.bundles import BundleCache, bundle_keys, code_version
-from generator.build.mkdocs_stage import child_config, prune_site, run_mkdocs
+from generator.compute.similar_site import shown_of, site_similar
+from generator.build.mkdocs_stage import child_config, prune_site, run_mkdocs, write_stylesheet
+from generator.build.precompress import precompress as write_copies
 
 log = logging.getLogger(__name__)
 
@@ -117,14 +119,17 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
     docs = work / "docs"
     # Schools whose bundle key matches the previous build: their files are linked, not rendered.
     bundles, charts_cache = BundleCache(cache_root() / "build"), cache_dir()
+    similar = site_similar(dataset, values)
     keys = bundle_keys(data_dir, [s.code for s in dataset.schools], dataset.results, values, dataset.years,
-                       frozenset(i.code for i in dataset.indicators if i.publish == "school"), version)
+                       frozenset(i.code for i in dataset.indicators if i.publish == "school"), version,
+                       {s.code: shown_of(similar, s.code) for s in dataset.schools} if similar else None)
     previous, reuse = bundles.reuse(keys, docs, charts_cache)
     skip = frozenset(reuse)
     bytecode = cache_root() / "jinja" / version.decode()[:16]
     bytecode.mkdir(parents=True, exist_ok=True)
     content = site_pages(data_dir)
-    rendered = render(dataset, values, programme, PAGE_TEMPLATES, content, reuse=skip, bytecode=bytecode)
+    rendered = render(dataset, values, programme, PAGE_TEMPLATES, content, reuse=skip, bytecode=bytecode,
+                      similar=similar)
     embeds = render_embeds(rendered.site_data, EMBED_TEMPLATES, skip=skip, bytecode=bytecode)
     fresh = [code for code in keys if code not in reuse]
     bundled = {f"schools/{code}.md" for code in fresh}  # written with the rest of their bundle below
@@ -149,10 +154,12 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
             **school_rows(dataset, [v for code in fresh for v in values.school(code)])}
     for name, text in open_data_files(dataset, values.groups, programme, rows).items():
         write_text(docs / "data" / name, text)
+    own_data = school_files(dataset, rows, fresh)  # data/schools/<code>.csv: written with its bundle below
     steps(f"Страницы записаны: {len(rendered.pages)} (страниц школ из кэша: {len(reuse)})")
     stats = render_charts(rendered.charts, docs, charts_cache)
     steps(f"Графики: {len(rendered.charts)} (нарисовано {stats.rendered}, из кэша {stats.cached})")
-    fresh_bundles = {code: ({f"schools/{code}.md": rendered.pages[f"schools/{code}.md"], **embeds.by_school[code]},
+    fresh_bundles = {code: ({f"schools/{code}.md": rendered.pages[f"schools/{code}.md"], **embeds.by_school[code],
+                             **own_data[code]},
                             {path: stats.digests[path] for path in rendered.school_charts[code].values()},
                             rows.get(code, {})) for code in fresh}
     entries = bundles.record(previous, keys, reuse, fresh_bundles, docs)
@@ -162,6 +169,7 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
                                      charts=digests([*stats.digests.values(), *school_charts]),
                                      parse=set(parsed), jinja={bytecode.name}))
     config = child_config(dataset, docs, work / "site")
+    write_stylesheet(docs)
     apply_archive(dataset, data_dir, docs, config, bytecode, snapshot)
     write_text(work / "mkdocs.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=True))
     counts = {"pages": len(rendered.pages) + len(reuse) + len(content),
@@ -209,11 +217,14 @@ def swap_into_place(new: Path, out: Path) -> None:
 
 
 def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bool = True,
-               snapshot: SnapshotBuild | None = None) -> Summary:
+               snapshot: SnapshotBuild | None = None, precompress: bool = True) -> Summary:
     """Build into a temporary folder next to `out`; `out` changes only when everything succeeded.
-    `snapshot`: the yearly snapshot this build is (release/snapshot.py `freeze`), or None."""
+    `snapshot`: the yearly snapshot this build is (release/snapshot.py `freeze`), or None.
+    `precompress`: write `X.gz` copies into the built site (build/precompress.py); never for a
+    snapshot, whose manifest lists its files (the main build leaves archived years as frozen)."""
     started, wall = time.monotonic(), time.time()
-    steps = Steps(5 if with_mkdocs else 4, progress)
+    precompress = precompress and with_mkdocs and snapshot is None
+    steps = Steps((6 if precompress else 5) if with_mkdocs else 4, progress)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
@@ -223,6 +234,8 @@ def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bo
             run_mkdocs(work / "mkdocs.yml", dataset.site.as_of)
             prune_site(work / "site")
             steps("MkDocs: сайт собран (--strict, без предупреждений)")
+            if precompress:
+                steps(str(write_copies(work / "site", cache_root() / "precompress")))
             swap_into_place(work / "site", out)
             keep_docs(work)
             tidy_cache(work, wall)

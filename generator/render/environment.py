@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 
 from generator.render.figures import Figures
 from generator.render.markdown_text import FILTERS, GLOBALS
+from generator.render.verdicts import VERDICTS, status_of, summary, verdict
 from generator.render.vocabulary import STATE_WORDS, STATUS_WORDS
 
 
@@ -29,4 +30,8 @@ def environment(templates: Path, bytecode: Path | None = None, *, markup: bool =
     env.globals["status_words"] = STATUS_WORDS
     env.globals["state_words"] = STATE_WORDS
     env.globals["figures"] = Figures(min_group)  # the site's min_group_size: «менее 5 чел.»
+    env.globals["verdict"] = lambda v, indicator: verdict(v, indicator, min_group)
+    env.globals["verdict_status"] = status_of
+    env.globals["verdict_summary"] = summary
+    env.globals["verdict_rules"] = VERDICTS
     return env

@@ -18,6 +18,7 @@ from generator.compute.indicators import IndicatorValue
 from generator.compute.computed import Computed
 from generator.compute.openness import SECTION_PAGES, SECTION_TITLES
 from generator.compute.programme import ProgrammeValue
+from generator.compute.similar_site import SiteSimilar
 from generator.charts.spec import ChartSpec, alt_text
 from generator.render.chart_specs import indicator_chart, school_chart
 from generator.render.environment import environment
@@ -61,11 +62,11 @@ def district_groups(schools: list) -> list[tuple[str, str, list]]:
 
 def render(dataset: Dataset, values: list[IndicatorValue] | Computed, programme: list[ProgrammeValue],
            templates: Path, content_pages: tuple[Path, ...] = (), reuse: frozenset[str] = frozenset(),
-           bytecode: Path | None = None) -> Rendered:
+           bytecode: Path | None = None, similar: SiteSimilar | None | bool = False) -> Rendered:
     """Every page and chart spec, except the pages and charts of the schools in `reuse`, whose
     bundles (generator/build/bundles.py) the build takes from its cache."""
     env = environment(templates, bytecode, min_group=dataset.site.min_group_size)
-    sd = SiteData(dataset, values, programme)
+    sd = SiteData(dataset, values, programme, similar)
     out = Rendered(site_data=sd)
 
     jobs: list[tuple[str, str, dict, str | None]] = []

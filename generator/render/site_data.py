@@ -1,8 +1,8 @@
 """SiteData: the indexes over the model and the computed values that templates read, built once
 per build, and the rule of what a school's bundle may read while its files are rendered.
 
-One class because every template receives it as `sd`: splitting it would split the templates'
-vocabulary. Every lookup is O(1) or O(size of the answer) (no scan of all schools per school).
+One concern, one class: every template receives it as `sd`, and splitting it would split the
+templates' vocabulary. Every lookup is O(1) or O(size of the answer) (no scan of all schools per school).
 """
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from datetime import date
 
 from generator.errors import BuildFailed
 from generator.model import (AUDIENCES, STATUS_MENTOR, Dataset, Programme, ProgrammeTarget, Recommendation, Roadmap,
-                             Target)
+                             School, Target)
 from generator.compute.indicators import IndicatorValue, judge
 from generator.compute.computed import Computed
 from generator.compute.openness import obligations, section_dates
 from generator.compute.programme import BETTER, UNITS, ProgrammeValue
+from generator.compute.similar_site import SiteSimilar, site_similar
 from generator.compute.roadmap_status import LATE, ON_TIME, PENDING, ItemState, judge_roadmap, progress
+from generator.render.verdicts import status_of
 from generator.render.vocabulary import programme_title
 
 
@@ -61,7 +63,9 @@ def _main_scope(code: str, by_key: dict) -> str:
 class SiteData:
     """Indexes over the computed values that the templates need; built once per build."""
 
-    def __init__(self, dataset: Dataset, values: list[IndicatorValue] | Computed, programme: list[ProgrammeValue]):
+    def __init__(self, dataset: Dataset, values: list[IndicatorValue] | Computed, programme: list[ProgrammeValue],
+                 similar: SiteSimilar | None | bool = False):
+        """`similar`: the groups of similar schools as the build keyed them; False: found here."""
         self.ds = dataset
         self.site = dataset.site
         self.year = dataset.site.current_year
@@ -77,6 +81,7 @@ class SiteData:
         # loads them then): a rebuild reads only the schools whose pages it renders.
         self._computed = values if isinstance(values, Computed) else None
         self._indexed: set[str] = set()
+        self._similar = similar
         for v in values.groups if isinstance(values, Computed) else values:
             self._by_key[(v.indicator, v.scope, v.school)][v.year] = v
         # Whose value an indicator is judged by: the participants' where schools report it, else the
@@ -243,6 +248,27 @@ class SiteData:
             dates += [r.date for i in roadmap.items for r in i.reports]
         dates += [n.date for n in self.news_for_school(code)] + [p.date for p in self.practices_by_school(code)]
         return self.updated(self.as_of if code in self.ds.participants(self.year) else None, *dates)
+
+    @property
+    def similar_site(self) -> SiteSimilar | None:
+        if self._similar is False:
+            self._similar = site_similar(self.ds, self._computed) if self._computed is not None else None
+        return self._similar  # type: ignore[return-value]
+
+    def similar(self, code: str) -> list[tuple[School, list[IndicatorValue | None], list[str]]]:
+        """The school's similar schools, nearest first: (school, its context values, the statuses of its
+        school-level indicators) in the context's year. Covered by the bundle key (similar_site.shown_of)."""
+        found = self.similar_site
+        if found is None:
+            return []
+        context = self.ds.site.similar.context if self.ds.site.similar else ()
+        return [(self.schools[m], [found.values.get((m, c, found.year)) for c in context],
+                 [status_of(found.values.get((m, i.code, found.shown_year))) for i in self.school_level])
+                for m in found.groups.members(code)]
+
+    def school_statuses(self, code: str, year: int) -> list[str]:
+        """The status of each school-level indicator of a school in a year (the lists' summary)."""
+        return [status_of(self.series(ind.code, "school", code).get(year)) for ind in self.school_level]
 
     def main(self, code: str, year: int) -> IndicatorValue | None:
         """The value an indicator is judged by in `year` (see `main_scope`)."""
