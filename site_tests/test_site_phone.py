@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from .browser import DRAW_EVERYTHING
 from .conftest import CHROMIUM_ARGS, page_path  # noqa: F401 - CHROMIUM_ARGS documents the launch
 from .htmlcheck import file_for, main_content, parse_html
 from .page_types import PAGE_TYPES
@@ -90,6 +91,13 @@ def narrow_pages(chromium_browser, base_url):
         c.close()
 
 
+def draw_everything(page) -> None:
+    """Tables and cards off screen are drawn only near the viewport (content-visibility: auto), and
+    a skipped box has no width to measure. A reader sees each one drawn: so must the check."""
+    page.add_style_tag(content=DRAW_EVERYTHING)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 OVERFLOW_JS = """() => {
   const width = document.documentElement.clientWidth;
   const wide = [];
@@ -115,6 +123,7 @@ def test_no_sideways_scroll(narrow_pages, base_url, page_paths, kind, narrow):
     page = narrow_pages(narrow)
     path = page_path(page_paths, kind)
     page.goto(base_url + path, wait_until="load")
+    draw_everything(page)
     found = page.evaluate(OVERFLOW_JS)
     assert found["scroll"] <= found["width"] and not found["wide"], \
         f"{path} at {narrow}: the page scrolls sideways ({found['scroll']} > {found['width']} CSS px): {found['wide']}"
@@ -125,6 +134,7 @@ def test_every_verdict_of_the_summary_is_in_view_on_a_phone(narrow_pages, base_u
     page = narrow_pages(narrow)
     path = page_path(page_paths, "school")
     page.goto(base_url + path, wait_until="load")
+    draw_everything(page)
     boxes = page.evaluate("""() => Array.from(document.querySelectorAll('.school-summary .verdict'), el => {
         const r = el.getBoundingClientRect();
         return {left: r.left, right: r.right, shown: r.width > 0 && r.height > 0, text: el.textContent};
@@ -133,3 +143,49 @@ def test_every_verdict_of_the_summary_is_in_view_on_a_phone(narrow_pages, base_u
     assert boxes, f"{path}: no verdicts in the summary"
     off = [b["text"] for b in boxes if not b["shown"] or b["left"] < 0 or b["right"] > width + 0.5]
     assert not off, f"{path} at {narrow}: verdicts not fully in view (width {width}): {off}"
+
+
+# Every scrolling box on the page, in document order: whether it is drawn, overflows, can be focused.
+BOXES = """Array.from(document.querySelectorAll('.md-typeset__scrollwrap, .md-typeset table:not([class])'))
+  .filter(box => !(box.tagName === 'TABLE' && box.closest('.md-typeset__scrollwrap')))"""
+SCROLL_BOXES_JS = "() => " + BOXES + """
+  .map(box => {
+    const cell = box.querySelector('th, td');
+    return {drawn: !cell || cell.checkVisibility({contentVisibilityAuto: true}),
+            overflows: box.scrollWidth > box.clientWidth + 1,
+            focusable: box.tabIndex === 0 && box.hasAttribute('tabindex'),
+            named: box.tagName === 'TABLE' || (box.getAttribute('role') === 'region' && !!box.getAttribute('aria-label')),
+            text: (box.querySelector('th') || box).textContent.trim().slice(0, 40)};
+  })"""
+
+
+@pytest.mark.parametrize("kind", ["school", "indicator", "programme", "roadmap"])
+def test_a_keyboard_reaches_every_box_that_scrolls(narrow_pages, base_url, page_paths, kind):
+    """site.js makes a wide table's box focusable (WCAG 2.1.1) without measuring tables the
+    browser has not drawn yet: until drawn, a box counts as one that scrolls. The page is loaded and
+    each box scrolled into view in turn; at every step, a box that scrolls (as measured at the end,
+    with everything drawn) is focusable and named, and a box that fits is no tab stop once drawn."""
+    page = narrow_pages("phone-390")
+    path = page_path(page_paths, kind)
+    page.goto(base_url + path, wait_until="load")
+    page.wait_for_timeout(200)
+    steps = [page.evaluate(SCROLL_BOXES_JS)]
+    assert steps[0], f"{path}: no tables"
+    for i in range(len(steps[0])):
+        page.evaluate(f"i => {BOXES}[i].scrollIntoView()", i)
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        page.wait_for_timeout(50)
+        steps.append(page.evaluate(SCROLL_BOXES_JS))
+        if not steps[-1][i]["drawn"]:
+            pytest.fail(f"{path}: box «{steps[-1][i]['text']}» is in view but not drawn")
+    draw_everything(page)
+    truth = page.evaluate(SCROLL_BOXES_JS)
+    problems = []
+    for i, box in enumerate(truth):
+        for step, seen in enumerate(steps):
+            state = seen[i]
+            if box["overflows"] and not (state["focusable"] and state["named"]):
+                problems.append(f"box «{box['text']}» scrolls, but at step {step} cannot be focused or has no name")
+            if not box["overflows"] and step > i and state["focusable"]:
+                problems.append(f"box «{box['text']}» fits, but is still a tab stop at step {step} after it was drawn")
+    assert not problems, f"{path} at 390 px: " + "; ".join(sorted(set(problems))[:10])
