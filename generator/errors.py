@@ -51,11 +51,12 @@ class Sheet(str):
         parts = [str(self)]
         if line:
             parts.append(f"строка {int(line)}")
-        column = getattr(line, "columns", {}).get(field) or self.columns.get(field)
+        own = getattr(line, "columns", {}).get(field)  # a measure's column of the wide form: its header is the code
+        column = own or self.columns.get(field)
         if column is not None:
             letter, header = column
             shown = f"столбец {letter} «{header}»" if letter else header
-            if letter and header.strip().casefold() != field:
+            if letter and not own and header.strip().casefold() != field:
                 shown += f" (поле {field})"
             parts.append(shown)
         elif field:

@@ -84,12 +84,19 @@ def _from_sheets(sources: Sources, known: set[str], listed: set[str], indicators
     of its figures; the workbook's bytes are in every bundle key anyway (build/bundles.py keys every
     file but results.csv), so any change to a workbook re-renders every school."""
     by_school: dict[str, Figures] = {}
+    year_sheets: dict[int, str] = {}
     for place in sources.sheets("results.csv"):
         table = results_table(place, listed, problems)
-        if table is not None:
-            for school, figures in _figures_by_school(_checked_rows([table], known, listed, indicators, bounds,
-                                                                    problems, table.name)).items():
-                by_school.setdefault(school, {}).update(figures)
+        if table is None:
+            continue
+        rows = _checked_rows([table], known, listed, indicators, bounds, problems, table.name)
+        for year in sorted({r.year for r in rows}):
+            if year in year_sheets:
+                problems.add(table.name, 0, "year", f"результаты за {year} год есть и на листе «{year_sheets[year]}»: "
+                                                    f"оставьте их на одном листе")
+            year_sheets.setdefault(year, place.sheet)
+        for school, figures in _figures_by_school(rows).items():
+            by_school.setdefault(school, {}).update(figures)
     digests = {school: hashlib.sha256(repr(sorted(figures.items())).encode("utf-8")).hexdigest()
                for school, figures in by_school.items()}
     years = frozenset(year for figures in by_school.values() for year, _ in figures)

@@ -4,9 +4,9 @@
 Sheet names match after strip and casefold: the table's English name (`schools`, `statuses`,
 `mentorships`, `measures`, `renames`, `results`) or its Russian one (`школы`, `статусы`,
 `наставничество`, `величины`, `переименования`, `результаты`); results may also be split into a
-sheet per year, `results 2023` (`results_2023`, `результаты 2023`). Other sheets are not read. A
-table given twice (a CSV file and a sheet, two sheets, two sheets of one year) is a problem naming
-both. Workbook lock files (`~$книга.xlsx`, `.~lock.книга.ods#`) are skipped.
+sheet per year, `results 2023` (`results_2023`, `результаты 2023`), beside which one `results`
+sheet may hold other years. Other sheets are not read. A table given twice (a CSV file and a sheet,
+two sheets, two sheets of one year, one year in two sheets) is a problem naming both. Workbook lock files (`~$книга.xlsx`, `.~lock.книга.ods#`) are skipped.
 
 A results sheet is in the long form when its header has `measure` or `value` (the columns of
 results.csv); otherwise it is wide: `school`, the year (a `year` column, or the sheet's name), then
@@ -90,12 +90,14 @@ def find(data_dir: Path, problems: Problems) -> Sources:
             if table is not None:
                 sources.places.setdefault(table, []).append(Place(table, book, sheet, year))
     for table, found in sources.places.items():
-        by_year = table == "results.csv" and all(p.year is not None for p in found)
+        # Sheets `results 2023` stand beside each other and beside one `results` sheet; a CSV file
+        # stands alone. Two sheets of one year, or a year in two sheets (checked as they are read), are refused.
+        by_year = table == "results.csv" and all(p.book is not None for p in found)
         seen: dict[object, Place] = {}
         for place in found:
             key = place.year if by_year else None
             if key in seen:
-                what = f"результаты за {key} год заданы" if by_year else f"таблица {table.removesuffix('.csv')} задана"
+                what = f"результаты за {key} год заданы" if key else f"таблица {table.removesuffix('.csv')} задана"
                 problems.add(place.label(), 0, "", f"{what} дважды: в {seen[key].label()} и здесь; оставьте одно место")
             seen.setdefault(key, place)
     return sources
@@ -152,13 +154,14 @@ def results_table(place: Place, listed: set[str], problems: Problems) -> Table |
                                                 f"{where(listed, 'measures.csv')} и indicators.yml (в широкой форме каждый столбец, "
                                                 f"кроме school, year, name, short_name, district, — код величины)")
             ok = False
-    if not ok or not workbooks.check_cells(grid, problems):
+    bad = workbooks.check_cells(grid, problems) if ok else None
+    if bad is None or grid.header_row in bad:
         return None
     year_place = {"year": ("", f"год из названия листа «{place.sheet}»")} if place.year is not None else {}
     cell = {code: {"value": grid.name.columns[code], "measure": grid.name.columns[code], **year_place}
             for _, code in measures}
     rows = []
-    for number, values in workbooks.data_rows(grid, problems):
+    for number, values in workbooks.data_rows(grid, problems, bad):
         year = values["year"] if place.year is None else str(place.year)
         for _, code in measures:
             if values[code]:

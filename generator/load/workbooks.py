@@ -85,7 +85,10 @@ class Book:
 
     def marks(self, sheet: str) -> "Marks":
         if sheet not in self._marks:
-            self._marks[sheet] = _xlsx_marks(self, sheet) if self.kind == "xlsx" else _ods_marks(self, sheet)
+            try:
+                self._marks[sheet] = _xlsx_marks(self, sheet) if self.kind == "xlsx" else _ods_marks(self, sheet)
+            except (KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+                self._marks[sheet] = Marks(broken=True)  # calamine read it; its XML did not parse here
         return self._marks[sheet]
 
 
@@ -96,6 +99,7 @@ class Marks:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     no_value: set[tuple[int, int]] = field(default_factory=set)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    broken: bool = False
 
 
 def open_book(path: Path, name: str, problems: Problems) -> Book | None:
@@ -191,26 +195,33 @@ def read_grid(book: Book, sheet: str, table: str, fields, problems: Problems) ->
     return Grid(book, sheet, cells, first, header, name)
 
 
-def check_cells(grid: Grid, problems: Problems, first_data: int | None = None) -> bool:
-    """Error cells, formulas without a value and merged cells inside the table; True when none."""
+def check_cells(grid: Grid, problems: Problems) -> set[int] | None:
+    """Error cells, formulas without a value and merged cells inside the table, each a problem;
+    the 0-based rows holding them (which data_rows leaves out), or None when the sheet's XML
+    could not be read."""
     marks = grid.book.marks(grid.sheet)
+    if marks.broken:
+        problems.add(grid.name, 0, "", "книга повреждена (её XML не читается): откройте её в программе и сохраните заново")
+        return None
     width = max((j for j, _, _ in grid.header), default=-1) + 1
-    ok = True
+    last = next((i for i in range(len(grid.cells) - 1, grid.header_row - 1, -1)
+                 if any(cell_text(v, "") for v in grid.cells[i][:width])), grid.header_row)
+    bad: set[int] = set()
     for (i, j), text in sorted(marks.errors.items()):
         if i >= grid.header_row and j < width:
             problems.add(grid.name, i + 1, _field_at(grid, j), ERROR_HINT.format(text))
-            ok = False
+            bad.add(i)
     for i, j in sorted(marks.no_value):
         if i >= grid.header_row and j < width:
             problems.add(grid.name, i + 1, _field_at(grid, j), NO_VALUE_HINT)
-            ok = False
+            bad.add(i)
     for r0, c0, r1, c1 in sorted(marks.merged):
-        if r1 >= grid.header_row and c0 < width:
+        if r1 >= grid.header_row and r0 <= last and c0 < width:  # a merged blank below the table is no harm
             problems.add(grid.name, r0 + 1, _field_at(grid, c0),
                          f"объединённые ячейки {letter(c0)}{r0 + 1}:{letter(c1)}{r1 + 1} внутри таблицы: "
                          f"отмените объединение и заполните значение в каждой ячейке")
-            ok = False
-    return ok
+            bad.update(range(r0, r1 + 1))
+    return bad
 
 
 def _field_at(grid: Grid, j: int) -> str:
@@ -221,7 +232,7 @@ def _field_at(grid: Grid, j: int) -> str:
     return f"#{letter(j)}"
 
 
-def data_rows(grid: Grid, problems: Problems):
+def data_rows(grid: Grid, problems: Problems, skip: set[int] = frozenset()):
     """(row number, {field: text}) of each non-blank row below the header. A problem drops the row:
     an error value typed or pasted as text («#Н/Д»), a value in a column without a header (the
     table's width is its header's), an overlong value."""
@@ -229,6 +240,8 @@ def data_rows(grid: Grid, problems: Problems):
     width = max((j for j, _ in columns), default=-1) + 1
     headed = {j for j, _ in columns}
     for i in range(grid.header_row + 1, len(grid.cells)):
+        if i in skip:
+            continue
         row = grid.cells[i]
         n = len(row)
         values = {f: (v.strip() if type(v) is str else cell_text(v, f)) if j < n and (v := row[j]) is not None else ""
@@ -261,9 +274,10 @@ def read_sheet(book: Book, sheet: str, table: str, required: tuple[str, ...], op
     fields = [f for _, f, _ in grid.header]
     if not check_header(fields, grid.name, grid.header_row + 1, required, optional, problems):
         return None
-    if not check_cells(grid, problems):
+    bad = check_cells(grid, problems)
+    if bad is None or grid.header_row in bad:
         return None
-    rows = tuple(Row(line, values) for line, values in data_rows(grid, problems))
+    rows = tuple(Row(line, values) for line, values in data_rows(grid, problems, bad))
     return Table(grid.name, tuple(fields), rows, decimal_comma=False)
 
 
