@@ -303,3 +303,28 @@ def test_cli_reports_a_sheet_error_with_exit_2_and_writes_nothing(tmp_path):
     assert "  книга.xlsx, лист «results», строка 2, столбец D «value»: в ячейке ошибка формулы «#N/A»" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+def test_a_snapshot_of_a_workbook_project_keeps_its_tables_as_csv_of_the_year(tmp_path):
+    """A workbook cannot be filtered in place: the snapshot's data holds its tables as CSV files
+    without the later years, and the frozen site is the one the CSV project freezes."""
+    from generator.release.snapshot import freeze
+
+    mini = REPO / "tests" / "fixtures" / "mini"
+    csv_project = tmp_path / "csv"
+    shutil.copytree(mini, csv_project)
+    book_project = tmp_path / "book"
+    shutil.copytree(mini, book_project)
+    tables = [t for t in TABLES if (book_project / f"{t}.csv").exists()]
+    assert {"schools", "statuses", "results"} <= set(tables)
+    sheets = {t: typed_rows(csv_rows(book_project / f"{t}.csv")) for t in tables}
+    for t in tables:
+        (book_project / f"{t}.csv").unlink()
+    write_ods(book_project / "данные.ods", sheets)
+    for project in (csv_project, book_project):
+        freeze(project, 2022, progress=False)
+    frozen_csv, frozen_book = csv_project / "archive" / "2022", book_project / "archive" / "2022"
+    assert not (frozen_book / "data" / "данные.ods").exists()
+    statuses = (frozen_book / "data" / "statuses.csv").read_text(encoding="utf-8")
+    assert statuses.startswith("year,school,status\n") and "2022," in statuses and "2023," not in statuses
+    assert tree(frozen_csv / "site") == tree(frozen_book / "site")
