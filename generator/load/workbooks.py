@@ -86,7 +86,11 @@ class Book:
     def marks(self, sheet: str) -> "Marks":
         if sheet not in self._marks:
             try:
-                self._marks[sheet] = _xlsx_marks(self, sheet) if self.kind == "xlsx" else _ods_marks(self, sheet)
+                if self.kind == "xlsx":
+                    self._marks[sheet] = _xlsx_marks(self, sheet)
+                else:  # one content.xml holds every sheet: scanned once for all of them
+                    self._marks.update(_ods_marks(self))
+                    self._marks.setdefault(sheet, Marks())
             except (KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
                 self._marks[sheet] = Marks(broken=True)  # calamine read it; its XML did not parse here
         return self._marks[sheet]
@@ -335,25 +339,27 @@ def _xlsx_marks(book: Book, sheet: str) -> Marks:
     return marks
 
 
-def _ods_marks(book: Book, sheet: str) -> Marks:
-    marks = Marks()
+def _ods_marks(book: Book) -> dict[str, Marks]:
+    """Every sheet's merged ranges and error cells, from content.xml (rows and columns repeated
+    by `number-rows-repeated` and `number-columns-repeated` counted as the program shows them)."""
     xml = _xml(book, "content.xml")
+    every = {name: Marks() for name in book.sheets}
     if b'spanned="' not in xml and b'value-type="error"' not in xml:
-        return marks
+        return every
     t, calcext = _NS["table"], _NS["calcext"]
-    inside, row, column, depth = False, 0, 0, 0
+    marks, row, column, depth = None, 0, 0, 0
     for event, element in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
         tag = element.tag
         if tag == f"{{{t}}}table":
             if event == "start":
                 depth += 1
                 if depth == 1:
-                    inside, row = element.get(f"{{{t}}}name") == sheet, 0
+                    marks, row = every.setdefault(element.get(f"{{{t}}}name", ""), Marks()), 0
             else:
                 depth -= 1
                 element.clear()
             continue
-        if not inside or depth != 1:
+        if marks is None or depth != 1:
             continue
         if tag == f"{{{t}}}table-row":
             if event == "start":
@@ -372,5 +378,4 @@ def _ods_marks(book: Book, sheet: str) -> Marks:
                 for k in range(min(repeat, 1024)):
                     marks.errors[(row, column + k)] = text
             column += repeat
-    return marks
-
+    return every
