@@ -226,6 +226,25 @@ def test_merged_cells_inside_the_data_are_refused(tmp_path, write, suffix, merge
         "отмените объединение и заполните значение в каждой ячейке"]
 
 
+# Saved by LibreOffice Calc as tests/fixtures/workbooks/libreoffice-errors.xlsx and .ods (make.py there).
+ERROR_SHEETS = {"results": [["year", "school", "measure", "value"], [2023, "s1", "m", 1],
+                            [2023, "s1", "n", Formula("1/0")], [2023, "s2", "m", 2], [None, "s2", "n", 2]]}
+ERROR_MERGED = {"results": ["A4:A5"]}
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_errors_in_a_workbook_saved_by_libreoffice(tmp_path, suffix):
+    data = write_data(tmp_path / "data", {"measures.csv": "code\nm\nn\n"})
+    shutil.copy(FIXTURES / f"libreoffice-errors{suffix}", data / f"libreoffice-errors{suffix}")
+    place = f"libreoffice-errors{suffix}, лист «results», строка"
+    assert problems_of(data) == [
+        f"{place} 3, столбец D «value»: в ячейке ошибка формулы «#DIV/0!»: исправьте формулу или введите значение "
+        "(пустая ячейка — нет данных)",
+        f"{place} 4, столбец A «year»: объединённые ячейки A4:A5 внутри таблицы: отмените объединение и заполните "
+        "значение в каждой ячейке",
+    ]
+
+
 def test_a_wrong_value_names_the_column_as_written_and_the_field(tmp_path):
     data = write_data(tmp_path / "data", {"measures.csv": "code\nm\n"})
     write_xlsx(data / "книга.xlsx", {"Results": [["Year", "School", "Measure", " Value "], [2023, "s1", "m", "много"],
