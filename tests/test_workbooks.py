@@ -294,6 +294,15 @@ def test_a_table_given_twice_names_both_places(tmp_path):
     ]
 
 
+def test_one_year_on_two_results_sheets_is_refused(tmp_path):
+    data = write_data(tmp_path / "data", {"measures.csv": "code\nm\n"})
+    write_xlsx(data / "книга.xlsx", {"results": [["year", "school", "m"], [2022, "s1", 1], [2023, "s1", 2]],
+                                     "results 2023": [["school", "m"], ["s2", 3]]})
+    assert problems_of(data) == [
+        "книга.xlsx, лист «results 2023», поле year: результаты за 2023 год есть и на листе «results»: оставьте "
+        "их на одном листе"]
+
+
 def test_a_school_code_unknown_to_a_schools_sheet_names_the_sheet(tmp_path):
     data = write_data(tmp_path / "data", {"schools.csv": None, "statuses.csv": "year,school,status\n2023,s7,ШНОР\n"})
     write_xlsx(data / "книга.xlsx", {"школы": [["code", "name", "short_name"], ["s1", "Школа 1", "Ш1"]]})

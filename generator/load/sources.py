@@ -61,8 +61,10 @@ class Sources:
     def sheets(self, table: str) -> list[Place]:
         return [p for p in self.places.get(table, []) if p.book is not None]
 
-    def in_workbooks(self) -> bool:
-        return any(p.book is not None for found in self.places.values() for p in found)
+    def close(self) -> None:
+        """Let the workbooks' files go (calamine keeps each one open)."""
+        for book in self.books:
+            book.reader.close()
 
 
 def csv_only(data_dir: Path) -> Sources:

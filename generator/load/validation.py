@@ -145,6 +145,7 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
 
     bounds = _year_bounds(site.current_year, programmes, site.results_since) if site is not None else None
     results = read_results(data_dir, known, listed, [i for i, _ in indicators], bounds, problems, cache, found)
+    found.close()  # every table is read by now
     if bounds is not None:
         tables.check_years(bounds, [statuses_table, mentorships_table], problems)
         _check_programme_targets(site.programme_targets, {i.code for i, _ in indicators}, problems)

@@ -79,6 +79,7 @@ def workbook_tables(source: Path, measures: set[str]) -> tuple[dict[str, bytes],
             writer.writerow(columns)
             writer.writerows([values.get(c, "") for c in columns] for values in rows)
             out[table] = buffer.getvalue().encode("utf-8")
+    found.close()
     if problems:  # pragma: no cover - validated data reads without problems
         problems.raise_if_any()
     return out, {book.name for book in found.books}
