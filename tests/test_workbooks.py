@@ -356,3 +356,15 @@ def test_a_snapshot_of_a_workbook_project_keeps_its_tables_as_csv_of_the_year(tm
     statuses = (frozen_book / "data" / "statuses.csv").read_text(encoding="utf-8")
     assert statuses.startswith("year,school,status\n") and "2022," in statuses and "2023," not in statuses
     assert tree(frozen_csv / "site") == tree(frozen_book / "site")
+
+
+def test_a_year_typed_into_a_date_column_is_not_taken_for_a_serial_number(tmp_path):
+    """45173 is 2023-09-04; 2023 would be 1905-07-15, outside 1990–2100: left for the date check."""
+    data = write_data(tmp_path / "data", {})
+    write_xlsx(data / "книга.xlsx", {"mentorships": [["year", "mentor", "mentee", "agreement", "agreement_date"],
+                                                     [2023, "s2", "s1", "1/2023", 2023],
+                                                     [2023, "s3", "s1", "2/2023", 45173]]})
+    problems = problems_of(data)
+    assert len(problems) == 1
+    assert problems[0].startswith("книга.xlsx, лист «mentorships», строка 2, столбец E «agreement_date»: ")
+    assert "2023" in problems[0]

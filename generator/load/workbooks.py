@@ -24,13 +24,16 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
-from generator.errors import Problems, Sheet, SheetLine
+from generator.errors import Problems, Sheet, SheetLine, os_reason
 from generator.load.csv_files import MAX_FIELD_CHARS, Row, Table, check_header
 
 MAX_BOOK_BYTES = 200 * 1024 * 1024
 BOOK_SUFFIXES = (".xlsx", ".ods")
 DATE_COLUMNS = frozenset({"agreement_date", "date"})
 SERIAL_EPOCH = date(1899, 12, 30)
+# A number in a date column is a date's serial number when it is one of 1990–2100 (32874–73050);
+# another number (2023 typed as a year) is left for the date's own check to refuse.
+SERIALS = ((date(1990, 1, 1) - SERIAL_EPOCH).days, (date(2100, 12, 31) - SERIAL_EPOCH).days)
 # Error values as Excel, LibreOffice, Р7-Офис and МойОфис show them, in English and Russian.
 ERROR_TEXTS = frozenset({
     "#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA",
@@ -113,7 +116,6 @@ def open_book(path: Path, name: str, problems: Problems) -> Book | None:
     try:
         size = path.stat().st_size
     except OSError as err:
-        from generator.errors import os_reason
         problems.add(name, 0, "", f"файл не читается: {os_reason(err)}")
         return None
     if size > MAX_BOOK_BYTES:
@@ -151,7 +153,7 @@ def cell_text(value: object, column: str) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (int, float)):
-        if column in DATE_COLUMNS and float(value).is_integer() and 0 < value < 2_958_466:  # a date serial number
+        if column in DATE_COLUMNS and float(value).is_integer() and SERIALS[0] <= value <= SERIALS[1]:
             return (SERIAL_EPOCH + timedelta(days=int(value))).isoformat()
         if isinstance(value, int) or value.is_integer():
             return str(int(value))
@@ -181,8 +183,12 @@ class Grid:
 
 def read_grid(book: Book, sheet: str, table: str, fields, problems: Problems) -> Grid | None:
     """The sheet's header found and matched to `fields` (strip + casefold); None when blank."""
-    cells = book.sheet(sheet).to_python(skip_empty_area=False)
     name = Sheet(book.name, sheet, table, {})
+    try:
+        cells = book.sheet(sheet).to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - calamine's errors on a damaged sheet are the file's problem
+        problems.add(name, 0, "", "лист не читается (книга повреждена): откройте книгу в программе и сохраните заново")
+        return None
     first = next((i for i, row in enumerate(cells) if any(cell_text(c, "") for c in row)), None)
     if first is None:
         problems.add(name, 1, "", "лист пуст, ожидалась строка заголовка")
