@@ -51,14 +51,12 @@ class Sheet(str):
         parts = [str(self)]
         if line:
             parts.append(f"строка {int(line)}")
-        own = getattr(line, "columns", {}).get(field)  # a measure's column of the wide form: its header is the code
-        column = own or self.columns.get(field)
+        # A measure's column of the wide form first (its header is the code), else the field's own column,
+        # whose header is the field's name as written there (matched after strip and casefold).
+        column = getattr(line, "columns", {}).get(field) or self.columns.get(field)
         if column is not None:
             letter, header = column
-            shown = f"столбец {letter} «{header}»" if letter else header
-            if letter and not own and header.strip().casefold() != field:
-                shown += f" (поле {field})"
-            parts.append(shown)
+            parts.append(f"столбец {letter} «{header}»" if letter else header)
         elif field:
             parts.append(f"поле {field}")
         return ", ".join(parts)
