@@ -7,7 +7,7 @@ PROJECT ?= examples/demo
 OUT    ?= site
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve validate test unit-test site-test browser spelling bench reference clean help
+.PHONY: site serve validate test unit-test site-test browser spelling bench bench-spreadsheets reference clean help
 
 help:
 	@echo "make site      — установить зависимости, проверить демонстрационный проект и собрать сайт в site/"
@@ -16,6 +16,7 @@ help:
 	@echo "make validate  — только проверить данные"
 	@echo "make publish DEST=DIR — собрать, проверить и атомарно заменить сайт в DIR"
 	@echo "make bench     — замеры скорости и памяти"
+	@echo "make bench-spreadsheets — чтение результатов из CSV, .xlsx и .ods разными библиотеками"
 	@echo "make reference — пересобрать эталон tests/reference/mini/ (только если вывод изменён намеренно)"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -83,3 +84,9 @@ publish: $(STAMP)
 # Fewer sizes: make bench BENCH_ARGS="--sizes 100 1000"
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/spreadsheets.py
+
+# Reading results at 5,000 schools × 6 years × 12 measures from CSV, .xlsx and .ods, by every reader
+# considered (issue #24); results in bench-output/spreadsheets/results.md. About 4 minutes.
+bench-spreadsheets: $(STAMP)
+	$(BIN)/python bench/spreadsheets.py $(SPREADSHEET_ARGS)

@@ -1,4 +1,4 @@
-"""Command line: python -m generator validate|build|serve|snapshot|diff|publish.
+"""Command line: python -m generator new|template|validate|build|serve|snapshot|diff|publish.
 
 Exit codes: 0 ok, 1 internal error, 2 bad input; diff: 3 when published figures disappear.
 One concern, though past 300 lines: the parser, its Russian messages, and each command and fault
@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="создать папку нового проекта сайта (данные, страницы, CI)")
     new.add_argument("folder", type=Path, metavar="ПАПКА", help="новая или пустая папка")
     new.add_argument("--municipality", default="", help="название муниципалитета для site.yml (можно заполнить позже)")
+    template = commands.add_parser("template", help="записать пустую книгу tables.xlsx: листы таблиц, заголовки "
+                                                    "с пояснениями, списки для выбора")
+    template.add_argument("folder", type=Path, metavar="ПАПКА", help="куда записать tables.xlsx (обычно папка проекта)")
     validate = commands.add_parser("validate", help="проверить данные и сообщить обо всех ошибках")
     _add_project(validate)
     build = commands.add_parser("build", help="проверить данные и собрать сайт")
@@ -117,6 +120,12 @@ def run(argv: list[str] | None = None) -> int:
             from generator.release.new_project import create
 
             print(create(args.folder, args.municipality))
+            return EXIT_OK
+        if args.command == "template":
+            from generator.release.workbook_template import write_template
+
+            print(f"Записан шаблон {write_template(args.folder)}: заполните листы и положите книгу в папку проекта "
+                  f"вместо CSV-файлов (docs/data-contract.md, раздел «Книги Excel и ODS»).")
             return EXIT_OK
         if hasattr(args, "project"):  # every command but new and diff works on a site project
             args.project = project_folder(args.project)

@@ -1,4 +1,4 @@
-"""User-facing errors: every problem names the file, the line and the field."""
+"""User-facing errors: every problem names the file (or the workbook and sheet), the line (row and column) and the field."""
 from __future__ import annotations
 
 import errno
@@ -18,10 +18,64 @@ class DataProblem:
     message: str  # Russian, "what was expected, what was found"
 
     def __str__(self) -> str:
+        if isinstance(self.file, Sheet):  # «книга.xlsx, лист «results», строка 17, столбец D «value»: …»
+            return f"{self.file.place(self.line, self.field)}: {' '.join(self.message.split())}"
         where = f"{self.file}:{self.line}" if self.line else self.file
         field = f" {self.field}:" if self.field else ""
         message = " ".join(self.message.split())  # one problem, one line
         return f"{where}:{field} {message}"
+
+
+class Sheet(str):
+    """The `file` of problems in a table read from a sheet of a workbook (load/workbooks.py).
+
+    Its text is «книга.xlsx, лист «results»» (so problems sort, group and count as for a file), and it
+    knows each field's column: a problem on it reads «книга.xlsx, лист «results», строка 17, столбец D
+    «value»: …», with the row number and the column letter as the spreadsheet program shows them.
+    `table`: the CSV file the sheet stands for ("results.csv"), for the order of problems."""
+
+    book: str
+    sheet: str
+    table: str
+    columns: dict[str, tuple[str, str]]  # field → (column letter, header as written)
+
+    def __new__(cls, book: str, sheet: str, table: str, columns: dict[str, tuple[str, str]]) -> "Sheet":
+        self = super().__new__(cls, f"{book}, лист «{sheet}»")
+        self.book, self.sheet, self.table, self.columns = book, sheet, table, columns
+        return self
+
+    def __reduce__(self):
+        return Sheet, (self.book, self.sheet, self.table, self.columns)
+
+    def place(self, line: int, field: str) -> str:
+        parts = [str(self)]
+        if line:
+            parts.append(f"строка {int(line)}")
+        # A measure's column of the wide form first (its header is the code), else the field's own column,
+        # whose header is the field's name as written there (matched after strip and casefold).
+        column = getattr(line, "columns", {}).get(field) or self.columns.get(field)
+        if column is not None:
+            letter, header = column
+            parts.append(f"столбец {letter} «{header}»" if letter else header)
+        elif field:
+            parts.append(f"поле {field}")
+        return ", ".join(parts)
+
+
+class SheetLine(int):
+    """A row number in a sheet whose fields sit in columns of their own: a row of the wide form of
+    results (a column per measure) becomes one row per measure, and its `value` is that measure's
+    column. `columns` (field → (letter, header)) comes before the sheet's own in messages."""
+
+    columns: dict[str, tuple[str, str]]
+
+    def __new__(cls, number: int, columns: dict[str, tuple[str, str]]) -> "SheetLine":
+        self = super().__new__(cls, number)
+        self.columns = columns
+        return self
+
+    def __reduce__(self):
+        return SheetLine, (int(self), self.columns)
 
 
 # The files others refer to, in the order of their dependencies: a broken schools.csv makes every
@@ -30,7 +84,8 @@ _BASE_FILES = ("site.yml", "schools.csv", "measures.csv", "indicators.yml", "ren
 
 
 def _first_causes_first(p: DataProblem) -> tuple:
-    rank = _BASE_FILES.index(p.file) if p.file in _BASE_FILES else len(_BASE_FILES)
+    file = getattr(p.file, "table", p.file)  # a sheet ranks as the table it holds
+    rank = _BASE_FILES.index(file) if file in _BASE_FILES else len(_BASE_FILES)
     return (rank, p.file, p.line, p.field, p.message)
 
 

@@ -12,18 +12,25 @@ from pathlib import Path
 from generator.errors import Problems, is_data_file
 from generator.model import Figures, Indicator, ResultRows
 from generator.cache.parsed_files import MISSING, ParseCache
+import hashlib
+
 from generator.load import shards, tables
 from generator.load.csv_files import check_header, parse_csv, read_csv_text
+from generator.load.sources import Sources, results_table
 
 RESULTS_COLUMNS = (("year", "school", "measure", "value"), ())
 
 
 def read_results(data_dir: Path, known: set[str], listed: set[str], indicators: list[Indicator],
-             bounds: tuple[int, int, int] | None, problems: Problems, cache: ParseCache | None) -> ResultRows:
+             bounds: tuple[int, int, int] | None, problems: Problems, cache: ParseCache | None,
+             sources: Sources | None = None) -> ResultRows:
     """results.csv, checked school by school; a school's rows that an earlier
-    build found valid in the same context are not parsed until something asks for them."""
+    build found valid in the same context are not parsed until something asks for them.
+    `sources`: where the tables are (load/sources.py); results in sheets are read whole."""
     name = "results.csv"
     empty = ResultRows(frozenset(), {})
+    if sources is not None and sources.sheets(name):
+        return _from_sheets(sources, known, listed, indicators, bounds, problems)
     if not is_data_file(data_dir / name, name, problems):
         return empty
     text = read_csv_text(data_dir / name, name, problems)
@@ -70,6 +77,32 @@ def read_results(data_dir: Path, known: set[str], listed: set[str], indicators: 
                       lambda school: parse(school, Problems()))
 
 
+def _from_sheets(sources: Sources, known: set[str], listed: set[str], indicators: list[Indicator],
+                 bounds: tuple[int, int, int] | None, problems: Problems) -> ResultRows:
+    """Results from sheets of workbooks: each sheet checked whole (a sheet holds one year or all of
+    them, so repeats and numerator ≤ denominator never span two sheets). Every school's digest is
+    of its figures; the workbook's bytes are in every bundle key anyway (build/bundles.py keys every
+    file but results.csv), so any change to a workbook re-renders every school."""
+    by_school: dict[str, Figures] = {}
+    year_sheets: dict[int, str] = {}
+    for place in sources.sheets("results.csv"):
+        table = results_table(place, listed, problems)
+        if table is None:
+            continue
+        rows = _checked_rows([table], known, listed, indicators, bounds, problems, table.name)
+        for year in sorted({r.year for r in rows}):
+            if year in year_sheets:
+                problems.add(table.name, 0, "year", f"результаты за {year} год есть и на листе «{year_sheets[year]}»: "
+                                                    f"оставьте их на одном листе")
+            year_sheets.setdefault(year, place.sheet)
+        for school, figures in _figures_by_school(rows).items():
+            by_school.setdefault(school, {}).update(figures)
+    digests = {school: hashlib.sha256(repr(sorted(figures.items())).encode("utf-8")).hexdigest()
+               for school, figures in by_school.items()}
+    years = frozenset(year for figures in by_school.values() for year, _ in figures)
+    return ResultRows(years, digests, by_school)
+
+
 def _figures_by_school(rows) -> dict[str, Figures]:
     by_school: dict[str, Figures] = {}
     for r in rows:
@@ -78,7 +111,7 @@ def _figures_by_school(rows) -> dict[str, Figures]:
 
 
 def _checked_rows(parts, known: set[str], listed: set[str], indicators: list[Indicator],
-                  bounds: tuple[int, int, int] | None, problems: Problems) -> list:
+                  bounds: tuple[int, int, int] | None, problems: Problems, name: str = "results.csv") -> list:
     """The valid rows of a table given in parts (each part's rows are dropped once checked)."""
     rows: list = []
     lines: dict[tuple[int, str, str], int] = {}
@@ -87,11 +120,12 @@ def _checked_rows(parts, known: set[str], listed: set[str], indicators: list[Ind
         rows += part
         if bounds is not None:
             tables.check_years(bounds, [table], problems)
-    _check_shares(rows, lines, indicators, problems)
+    _check_shares(rows, lines, indicators, problems, name)
     return rows
 
 
-def _check_shares(results, result_lines, indicators: list[Indicator], problems: Problems) -> None:
+def _check_shares(results, result_lines, indicators: list[Indicator], problems: Problems,
+                  name: str = "results.csv") -> None:
     values = {(r.year, r.school, r.measure): r.value for r in results}
     # Each row is visited once per indicator that uses its measure as a numerator, not once per
     # indicator: 12 indicators × 360,000 rows at 5,000 schools made this the slowest check.
@@ -105,6 +139,6 @@ def _check_shares(results, result_lines, indicators: list[Indicator], problems: 
         for indicator in shares[measure]:
             denominator = values.get((year, school, indicator.denominator))
             if denominator is not None and numerator > denominator:
-                problems.add("results.csv", result_lines[(year, school, measure)], "value",
+                problems.add(name, result_lines[(year, school, measure)], "value",
                              f"числитель {measure} ({numerator}) больше знаменателя {indicator.denominator} "
                              f"({denominator}) для показателя {indicator.code}")

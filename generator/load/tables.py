@@ -18,6 +18,28 @@ NAME_MAX, SHORT_NAME_MAX = 300, 100  # a school's name is a page title and a tab
 MEASURE_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
+class Codes(set):
+    """Codes defined by a table, and where that table is, for messages: «в schools.csv», or «на листе
+    «schools» (данные.xlsx)» when it was read from a workbook (load/sources.py)."""
+
+    def __init__(self, codes=(), where: str = ""):
+        super().__init__(codes)
+        self.where = where
+
+
+def where(codes: set, default: str) -> str:
+    """«в schools.csv» (default: the CSV file) or where the codes were read from."""
+    return getattr(codes, "where", "") or f"в {default}"
+
+
+def table_place(table: Table | None, default: str) -> str:
+    """How messages name the place of a table: «в schools.csv» or «на листе «schools» (данные.xlsx)»."""
+    name = getattr(table, "name", None)
+    if name is not None and hasattr(name, "sheet"):
+        return f"на листе «{name.sheet}» ({name.book})"
+    return f"в {default}"
+
+
 def read_table(data_dir: Path, name: str, required: tuple[str, ...], optional: tuple[str, ...],
                problems: Problems) -> Table | None:
     path = data_dir / name
@@ -90,7 +112,7 @@ def statuses(table: Table, known: set[str], problems: Problems) -> tuple[Status,
         year, school, status = _year(row, table.name, problems), row.get("school"), row.get("status")
         bad = year is None
         if school not in known:
-            problems.add(table.name, row.line, "school", f"школа с кодом «{school[:40]}» не найдена в schools.csv")
+            problems.add(table.name, row.line, "school", f"школа с кодом «{school[:40]}» не найдена {where(known, 'schools.csv')}")
             bad = True
         if status not in SCHOOL_STATUSES:
             problems.add(table.name, row.line, "status",
@@ -116,7 +138,7 @@ def mentorships(table: Table, known: set[str], problems: Problems) -> tuple[Ment
         bad = year is None
         for column, code in (("mentor", mentor), ("mentee", mentee)):
             if code not in known:
-                problems.add(table.name, row.line, column, f"школа с кодом «{code[:40]}» не найдена в schools.csv")
+                problems.add(table.name, row.line, column, f"школа с кодом «{code[:40]}» не найдена {where(known, 'schools.csv')}")
                 bad = True
         if mentor == mentee and mentor:
             problems.add(table.name, row.line, "mentee", "школа не может быть наставником самой себе")
@@ -173,11 +195,12 @@ def results(table: Table, known_schools: set[str], known_measures: set[str], pro
         school, measure, text = row.get("school"), row.get("measure"), row.get("value")
         bad = year is None
         if school and school not in known_schools:
-            problems.add(table.name, row.line, "school", f"школа с кодом «{school[:40]}» не найдена в schools.csv")
+            problems.add(table.name, row.line, "school", f"школа с кодом «{school[:40]}» не найдена {where(known_schools, 'schools.csv')}")
             bad = True
         if measure not in known_measures:
             problems.add(table.name, row.line, "measure",
-                         f"неизвестный код показателя «{measure[:40]}»: его нет в measures.csv и indicators.yml")
+                         f"неизвестный код показателя «{measure[:40]}»: его нет {where(known_measures, 'measures.csv')} "
+                         f"и indicators.yml")
             bad = True
         value: Decimal | None = None
         if text:
@@ -194,9 +217,9 @@ def results(table: Table, known_schools: set[str], known_measures: set[str], pro
             continue
         key = (year, school, measure)
         if key in lines:
-            where = f"школа {school}" if school else "муниципалитет"
+            who = f"школа {school}" if school else "муниципалитет"
             problems.add(table.name, row.line, "measure",
-                         f"повтор: {year}, {where}, {measure} уже есть в строке {lines[key]}")
+                         f"повтор: {year}, {who}, {measure} уже есть в строке {lines[key]}")
             continue
         lines[key] = row.line
         result.append(Result(year, school, measure, value))
@@ -216,7 +239,7 @@ def renames(table: Table, known: set[str], problems: Problems) -> tuple[Rename, 
             continue
         if old in known:
             problems.add(table.name, row.line, "old_code",
-                         f"код «{old}» всё ещё есть в schools.csv: старый код должен быть удалён из списка школ")
+                         f"код «{old}» всё ещё есть {where(known, 'schools.csv')}: старый код должен быть удалён из списка школ")
             continue
         if old in direct:
             problems.add(table.name, row.line, "old_code", f"код «{old}» уже переименован в строке {direct[old][1]}")
@@ -241,7 +264,7 @@ def renames(table: Table, known: set[str], problems: Problems) -> tuple[Rename, 
             current = direct[current][0]
         else:
             if current not in known:
-                problems.add(table.name, direct[old][1], "new_code", f"школа с кодом «{current}» не найдена в schools.csv")
+                problems.add(table.name, direct[old][1], "new_code", f"школа с кодом «{current}» не найдена {where(known, 'schools.csv')}")
                 continue
             out.append(Rename(old, current, rename.date, rename.reason))
     return tuple(out)

@@ -12,6 +12,7 @@ from pathlib import Path
 from generator.load import documents as docs
 from generator.load import programmes as programmes_yml
 from generator.load import roadmaps as roadmaps_yml
+from generator.load import sources as table_sources
 from generator.load import tables
 from generator.errors import DataProblem, Problems, is_data_file, os_reason
 from generator.paths import PAGES
@@ -65,9 +66,16 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
     if not data_dir.is_dir():
         problems.add(str(data_dir), 0, "", "папка с данными не найдена")
         problems.raise_if_any()
-    for required in ("site.yml", "schools.csv", "statuses.csv"):
-        if not (data_dir / required).exists() and not (data_dir / required).is_symlink():
-            problems.add(required, 0, "", "обязательный файл отсутствует в папке данных")
+    found = table_sources.find(data_dir, problems)
+    if not (data_dir / "site.yml").exists() and not (data_dir / "site.yml").is_symlink():
+        problems.add("site.yml", 0, "", "обязательный файл отсутствует в папке данных")
+    for required in ("schools.csv", "statuses.csv"):
+        if not found.present(required):
+            also = f" (или лист «{required.removesuffix('.csv')}» в книге .xlsx/.ods)" if found.books else ""
+            problems.add(required, 0, "", f"обязательный файл отсутствует в папке данных{also}")
+
+    def read_table(name: str, required: tuple[str, ...], optional: tuple[str, ...]):
+        return table_sources.read_table(data_dir, found, name, required, optional, problems)
 
     site = None
     if is_data_file(data_dir / "site.yml", "site.yml", problems):
@@ -75,21 +83,21 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
         if doc is not None:
             site = docs.site(doc, problems)
 
-    schools_table = tables.read_table(data_dir, "schools.csv", *SCHOOLS_COLUMNS, problems)
+    schools_table = read_table("schools.csv", *SCHOOLS_COLUMNS)
     schools = tables.schools(schools_table, problems) if schools_table else ()
-    known: set[str] = {s.code for s in schools}
-    if schools_table is None and (data_dir / "schools.csv").exists():
+    known: set[str] = tables.Codes({s.code for s in schools}, tables.table_place(schools_table, "schools.csv"))
+    if schools_table is None and found.present("schools.csv"):
         # Unreadable (a NUL byte, a wrong encoding): every code elsewhere would be «не найдена», 4,000
         # follow-on errors before the one cause. Codes are not checked until schools.csv reads.
         known = _AnyCode()
         problems.add("schools.csv", 0, "", "файл не прочитан (причина ниже), поэтому коды школ в других файлах "
                                            "пока не проверялись: исправьте сначала его")
-    renames_table = tables.read_table(data_dir, "renames.csv", *RENAMES_COLUMNS, problems)
+    renames_table = read_table("renames.csv", *RENAMES_COLUMNS)
     renames = tables.renames(renames_table, known, problems) if renames_table and not isinstance(known, _AnyCode) \
         else ()
-    statuses_table = tables.read_table(data_dir, "statuses.csv", *STATUSES_COLUMNS, problems)
+    statuses_table = read_table("statuses.csv", *STATUSES_COLUMNS)
     statuses = tables.statuses(statuses_table, known, problems) if statuses_table else ()
-    mentorships_table = tables.read_table(data_dir, "mentorships.csv", *MENTORSHIPS_COLUMNS, problems)
+    mentorships_table = read_table("mentorships.csv", *MENTORSHIPS_COLUMNS)
     mentorships = tables.mentorships(mentorships_table, known, problems) if mentorships_table else ()
 
     indicators: list[tuple[Indicator, int]] = []
@@ -97,9 +105,9 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
         doc = read_yaml_file(data_dir / "indicators.yml", "indicators.yml", problems, cache)
         if doc is not None:
             indicators = docs.indicators(doc, problems)
-    measures_table = tables.read_table(data_dir, "measures.csv", *MEASURES_COLUMNS, problems)
+    measures_table = read_table("measures.csv", *MEASURES_COLUMNS)
     measures = list(tables.measures(measures_table, problems)) if measures_table else []
-    listed = {m.code for m in measures}
+    listed = tables.Codes({m.code for m in measures}, tables.table_place(measures_table, "measures.csv"))
     for indicator, line in indicators:
         for role in ("numerator", "denominator"):
             code = getattr(indicator, role)
@@ -136,14 +144,16 @@ def validate(data_dir: Path, cache: ParseCache | None = None) -> Validated:
         roadmaps = [roadmaps_yml.scheduled(r, programmes, site.current_year, problems) for r in roadmaps]
 
     bounds = _year_bounds(site.current_year, programmes, site.results_since) if site is not None else None
-    results = read_results(data_dir, known, listed, [i for i, _ in indicators], bounds, problems, cache)
+    results = read_results(data_dir, known, listed, [i for i, _ in indicators], bounds, problems, cache, found)
+    found.close()  # every table is read by now
     if bounds is not None:
         tables.check_years(bounds, [statuses_table, mentorships_table], problems)
         _check_programme_targets(site.programme_targets, {i.code for i, _ in indicators}, problems)
+    pairs_file = mentorships_table.name if mentorships_table is not None else "mentorships.csv"
     if mentorships and statuses:
-        _warn_pairs(mentorships, statuses, warnings)
+        _warn_pairs(mentorships, statuses, warnings, pairs_file, tables.table_place(statuses_table, "statuses.csv"))
     if statuses:
-        _warn_unknown(mentorships, statuses, warnings)
+        _warn_unknown(mentorships, statuses, warnings, pairs_file)
 
     problems.raise_if_any()
     assert site is not None  # guaranteed: a missing or broken site.yml is a problem above
@@ -195,7 +205,7 @@ def _check_content(news, practices, documents, roadmaps, schools: set[str], prob
     slugs = {p.slug for p in practices}
     announcements = {n.slug for n in news if n.kind == "анонс"}
     for n in news:
-        checks = [("schools", n.schools, schools, "школа с кодом «{}» не найдена в schools.csv"),
+        checks = [("schools", n.schools, schools, "школа с кодом «{}» не найдена " + tables.where(schools, "schools.csv")),
                   ("roadmap_items", n.roadmap_items, items, "пункт дорожной карты «{}» не найден (формат: код_карты:номер)"),
                   ("documents", n.documents, docs, "документ «{}» не найден в documents.yml"),
                   ("practices", n.practices, slugs, "практика «{}» не найдена в practices/")]
@@ -208,7 +218,7 @@ def _check_content(news, practices, documents, roadmaps, schools: set[str], prob
     for p in practices:
         for code in (p.school, *p.schools):
             if code not in schools:
-                problems.add(p.source.file, 0, "school", f"школа с кодом «{code}» не найдена в schools.csv")
+                problems.add(p.source.file, 0, "school", f"школа с кодом «{code}» не найдена {tables.where(schools, 'schools.csv')}")
         for m in p.materials:
             if m.document and m.document not in docs:
                 problems.add(p.source.file, 0, "materials", f"документ «{m.document}» не найден в documents.yml")
@@ -262,7 +272,7 @@ def _check_roadmaps(roadmaps: list[Roadmap], programme_codes: set[str], schools:
         if r.programme and r.programme not in programme_codes:
             problems.add(r.source.file, r.source.line, "programme", f"программа «{r.programme}» не найдена в programmes/")
         if r.school and r.school not in schools:
-            problems.add(r.source.file, r.source.line, "school", f"школа с кодом «{r.school}» не найдена в schools.csv")
+            problems.add(r.source.file, r.source.line, "school", f"школа с кодом «{r.school}» не найдена {tables.where(schools, 'schools.csv')}")
 
 
 def _check_programme_targets(targets, indicator_codes: set[str], problems: Problems) -> None:
@@ -285,22 +295,23 @@ def _year_bounds(current_year: int, programmes: list[Programme], since: int | No
     return low, min(high, current_year), current_year
 
 
-def _warn_pairs(mentorships, statuses, warnings: Problems) -> None:
+def _warn_pairs(mentorships, statuses, warnings: Problems, file: str = "mentorships.csv",
+                statuses_at: str = "в statuses.csv") -> None:
     by_year: dict[int, dict[str, set[str]]] = {}
     for s in statuses:
         by_year.setdefault(s.year, {}).setdefault(s.school, set()).add(s.status)
     for m in mentorships:
         if STATUS_MENTOR not in by_year.get(m.year, {}).get(m.mentor, set()):
-            warnings.add("mentorships.csv", 0, "mentor", f"{m.year}: школа {m.mentor} не имеет статуса «наставник» в statuses.csv")
+            warnings.add(file, 0, "mentor", f"{m.year}: школа {m.mentor} не имеет статуса «наставник» {statuses_at}")
         if not by_year.get(m.year, {}).get(m.mentee, set()) - {STATUS_MENTOR}:
-            warnings.add("mentorships.csv", 0, "mentee", f"{m.year}: школа {m.mentee} не имеет статуса ШНОР/ШНСУ в statuses.csv")
+            warnings.add(file, 0, "mentee", f"{m.year}: школа {m.mentee} не имеет статуса ШНОР/ШНСУ {statuses_at}")
 
 
-def _warn_unknown(mentorships, statuses, warnings: Problems) -> None:
+def _warn_unknown(mentorships, statuses, warnings: Problems, file: str = "mentorships.csv") -> None:
     """What the site can only show as «нет сведений», with the file and field that would fill it."""
     for m in mentorships:
         if not m.agreement_known:
-            warnings.add("mentorships.csv", m.line, "agreement",
+            warnings.add(file, m.line, "agreement",
                          f"{m.year}: нет сведений о договоре пары {m.mentor} — {m.mentee}; на сайте «нет сведений». "
                          "Укажите номер договора или «нет», если договор не подписан")
     if not mentorships:
@@ -309,11 +320,11 @@ def _warn_unknown(mentorships, statuses, warnings: Problems) -> None:
     years = {m.year for m in mentorships}
     unpaired = sorted({(s.year, s.school) for s in statuses if s.status != STATUS_MENTOR} - paired)
     for year in sorted({y for y, _ in unpaired} - years):
-        warnings.add("mentorships.csv", 0, "year", f"{year}: пар наставничества за этот год нет; у школ-участниц "
+        warnings.add(file, 0, "year", f"{year}: пар наставничества за этот год нет; у школ-участниц "
                      "на сайте «нет сведений о школе-наставнике»")
     for year, school in unpaired:
         if year not in years:
             continue
-        warnings.add("mentorships.csv", 0, "mentee",
+        warnings.add(file, 0, "mentee",
                      f"{year}: у школы-участницы {school} нет строки в mentorships.csv; на её странице "
                      "«нет сведений о школе-наставнике»")

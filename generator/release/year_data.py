@@ -4,6 +4,8 @@
 years dropped from every CSV with a `year` column, programmes and roadmaps approved later dropped,
 roadmap reports and news dated later dropped (practices are kept: the bank of practices is not
 tied to a year, and news of the year link to them). Files keep their encoding and separator.
+Tables kept in workbooks (.xlsx/.ods, load/sources.py) become CSV files of the snapshot, filtered
+like the others (a workbook cannot be filtered in place); the site built from them is the same.
 """
 from __future__ import annotations
 
@@ -14,7 +16,12 @@ from pathlib import Path
 
 import yaml
 
+from generator.errors import Problems
+from generator.load import sources, workbooks
 from generator.load.csv_files import decode, header_separator
+from generator.load.results import RESULTS_COLUMNS
+from generator.load.validation import (MEASURES_COLUMNS, MENTORSHIPS_COLUMNS, RENAMES_COLUMNS, SCHOOLS_COLUMNS,
+                                       STATUSES_COLUMNS)
 from generator.load.fields import date_or_none
 from generator.load.yaml_files import dump_yaml
 
@@ -45,6 +52,39 @@ def _filter_csv(raw: bytes, year: int) -> tuple[bytes, int]:
     return buffer.getvalue().encode(encoding), dropped
 
 
+COLUMNS = {"schools.csv": SCHOOLS_COLUMNS, "statuses.csv": STATUSES_COLUMNS, "mentorships.csv": MENTORSHIPS_COLUMNS,
+           "measures.csv": MEASURES_COLUMNS, "renames.csv": RENAMES_COLUMNS, "results.csv": RESULTS_COLUMNS}
+
+
+def workbook_tables(source: Path, measures: set[str]) -> tuple[dict[str, bytes], set[str]]:
+    """(CSV file name → its UTF-8 text, for every table held in a workbook; the workbooks' names).
+    The data was validated before, so the sheets read without problems."""
+    problems = Problems()
+    found = sources.find(source, problems)
+    out: dict[str, bytes] = {}
+    for table, places in found.places.items():
+        rows: list[dict[str, str]] = []
+        columns: tuple[str, ...] = ()
+        for place in (p for p in places if p.book is not None):
+            if table == "results.csv":
+                sheet = sources.results_table(place, measures, problems)
+            else:
+                sheet = workbooks.read_sheet(place.book, place.sheet, table, *COLUMNS[table], problems)
+            if sheet is not None:
+                columns = columns or sheet.columns
+                rows += [r.values for r in sheet.rows]
+        if columns:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows([values.get(c, "") for c in columns] for values in rows)
+            out[table] = buffer.getvalue().encode("utf-8")
+    found.close()
+    if problems:  # pragma: no cover - validated data reads without problems
+        problems.raise_if_any()
+    return out, {book.name for book in found.books}
+
+
 def derive_year_data(source: Path, dataset, year: int, cutoff: date, target: Path) -> dict[str, int]:
     """Write the year's view of `source` into `target`; return what was dropped (file → count)."""
     dropped: dict[str, int] = {}
@@ -65,9 +105,18 @@ def derive_year_data(source: Path, dataset, year: int, cutoff: date, target: Pat
                       if d.date and d.date > cutoff and d.code not in cited_documents}
     kept_files = {d.file for d in dataset.documents if d.file and d.code not in late_documents}
     skip_files |= {d.file for d in dataset.documents if d.code in late_documents and d.file not in kept_files}
+    tables, books = workbook_tables(source, {m.code for m in dataset.measures})
+    for name, raw in tables.items():
+        raw, count = _filter_csv(raw, year)
+        if count:
+            dropped[name] = count
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(raw)
     for path in sorted(source.rglob("*")):
         name = path.relative_to(source).as_posix()
         parts = path.relative_to(source).parts
+        if name in books:
+            continue  # its tables are CSV files of the snapshot (above)
         # the project's own archive/ is not data: a snapshot never contains the earlier snapshots
         if path.is_dir() or path.is_symlink() or parts[0] == "archive" or any(p.startswith(".") for p in parts):
             continue
