@@ -108,3 +108,48 @@ def test_search_index_is_fetched_only_when_search_is_opened(open_page, site, pag
     results = search(visit, name)
     assert len(asked) == 1 and asked[0].endswith("/search/search_index.json"), asked
     assert school in [r.split("#")[0] for r in results], f"«{name}»: {results[:10]}"
+
+
+def school_pages(site) -> list[tuple[str, str, str]]:
+    """(URL path, full name from h1, district from «Район: …») of a few school pages: the first,
+    the middle and the last by code (redirects from old codes left out)."""
+    folder = site.site_dir / "schools"
+    pages = sorted(p for p in folder.glob("*/index.html")
+                   if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:1000])
+    assert pages, f"no school pages under {folder}"
+    found = []
+    for page in {pages[0], pages[len(pages) // 2], pages[-1]}:
+        content = main_content(site.doc(page))
+        h1 = content.find("h1")
+        text = content.text()
+        district = text.split("Район: ", 1)[1].split(".", 1)[0].strip() if "Район: " in text else ""
+        found.append((f"/schools/{page.parent.name}/", h1.text().strip() if h1 else "", district))
+    return sorted(found)
+
+
+def test_search_finds_a_school_by_full_name_and_by_code(open_page, site):
+    """School pages are kept out of Material's parsing; each school has an entry of its own
+    (generator/render/search_entries.py): its name, short name, district and code."""
+    visit = open_page("desktop")
+    visit.goto("/")
+    failures = []
+    for path, name, _ in school_pages(site):
+        code = path.strip("/").split("/")[-1]
+        for query in (name, code):
+            results = [r.split("#")[0] for r in search(visit, query)]
+            if path not in results:
+                failures.append(f"«{query}» → {results[:8]} ({meta_text(visit)!r}), not {path}")
+    assert not failures, "search did not find the school:\n" + "\n".join(failures)
+
+
+def test_search_finds_schools_by_district(open_page, site):
+    visit = open_page("desktop")
+    visit.goto("/")
+    failures = []
+    for path, _, district in school_pages(site):
+        if not district:
+            continue
+        results = [r.split("#")[0] for r in search(visit, district)]
+        if not any(r.startswith("/schools/") and r != "/schools/" for r in results):
+            failures.append(f"«{district}» ({path}) → {results[:8]}")
+    assert not failures, "search by a district showed no school of it:\n" + "\n".join(failures)

@@ -71,3 +71,54 @@ def demo_site(tmp_path_factory) -> Path:
     return out
 
 
+
+
+class _Rows(__import__("html.parser").parser.HTMLParser):
+    """Table rows of HTML as '| a | b |' lines; a link as [text](href), <strong> as **text**."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows, self.row, self.cell, self.href = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.row = []
+        elif tag in ("td", "th"):
+            self.cell = []
+        elif tag == "a" and self.cell is not None:
+            self.href = dict(attrs).get("href", "")
+            self.cell.append("[")
+        elif tag == "strong" and self.cell is not None:
+            self.cell.append("**")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.row is not None and self.cell is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.rows.append("| " + " | ".join(self.row) + " |")
+            self.row = None
+        elif tag == "a" and self.cell is not None:
+            self.cell.append(f"]({self.href})")
+        elif tag == "strong" and self.cell is not None:
+            self.cell.append("**")
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def table_rows(page: str) -> str:
+    """The rows of a generated page's tables (written as HTML, generator/render/html_tables.py),
+    one '| cell | cell |' line each, so tests can look for a row as the page shows it. Written
+    with html.parser, independently of the generator's cmark-gfm conversion."""
+    parser = _Rows()
+    parser.feed(page)
+    parser.close()
+    return "\n".join(parser.rows)
+
+
+def shown(path: Path) -> str:
+    """A generated page's text with its tables' rows first (table_rows), no-break spaces as spaces."""
+    text = path.read_text(encoding="utf-8")
+    return (table_rows(text) + "\n" + text).replace("\u00a0", " ")

@@ -17,7 +17,7 @@ from generator.compute.programme import compute_programme
 from generator.load.validation import validate
 from generator.render.figures import Figures
 from generator.russian import Word, category
-from conftest import run_cli
+from conftest import run_cli, shown
 
 SCHOOLS6 = "code,name,short_name\n" + "".join(f"s{i},Школа {i},Ш{i}\n" for i in range(1, 7))
 # 2023: s1 and s2 take part; s3…s6 are the district's other schools.
@@ -116,13 +116,13 @@ def test_share_of_four_schools_is_published_with_its_change(make_data, tmp_path)
     out = tmp_path / "site"
     done = run_cli("build", "--project", str(d), "--out", str(out), "--no-mkdocs")
     assert done.returncode == 0, done.stderr
-    page = (out / "indicators" / "shnor_positive.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    page = shown((out / "indicators" / "shnor_positive.md"))
     # The municipality's own value, its change and its status, under the municipality's column.
     row = next(line for line in page.splitlines() if line.startswith("| 2023"))
     assert "3 из 4 школ, 75 % (+50 п. п.)" in row and "достигнуто" in row and "нет данных" not in row
     assert "| Район в целом |" in page
-    listing = (out / "indicators" / "index.md").read_text(encoding="utf-8").replace("\u00a0", " ")
-    row = next(line for line in listing.splitlines() if "shnor_positive.md" in line)
+    listing = shown(out / "indicators" / "index.md")
+    row = next(line for line in listing.splitlines() if "(shnor_positive/)" in line)
     assert "+50 п. п." in row and "✓ достигнуто" in row
     assert "По школам" not in page  # a municipal criterion has no per-school table
     csv = (out / "data" / "indicators.csv").read_text(encoding="utf-8")
@@ -356,15 +356,15 @@ def test_tyumen_school_criteria_with_four_schools(tmp_path):
         "year,school,measure,value\n2020,,shnor_positive,0\n2020,,shnor_total,4\n"
         "2021,,shnor_positive,1\n2021,,shnor_total,4\n2021,,shnor_supported,3\n", encoding="utf-8")
     out = _build(project, tmp_path / "site")
-    listing = (out / "indicators" / "index.md").read_text(encoding="utf-8").replace("\u00a0", " ")
-    positive = next(line for line in listing.splitlines() if "(shnor_positive_dynamics.md)" in line)
-    support = next(line for line in listing.splitlines() if "(shnor_support.md)" in line)
+    listing = shown(out / "indicators" / "index.md")
+    positive = next(line for line in listing.splitlines() if "(shnor_positive_dynamics/)" in line)
+    support = next(line for line in listing.splitlines() if "(shnor_support/)" in line)
     # 1 of 4 = 25 % ≥ 25 %: achieved; 0 of 4 → 1 of 4 is +25 percentage points. Not «скрыто»: schools.
     assert "1 из 4 школ, 25 %" in positive and "+25 п. п." in positive and "✓ достигнуто" in positive
     # 3 of 4 = 75 % < 100 %: not achieved.
     assert "3 из 4 школ, 75 %" in support and "✗ не достигнуто" in support
     assert "скрыто" not in positive + support
-    page = (out / "indicators" / "shnor_positive_dynamics.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    page = shown(out / "indicators" / "shnor_positive_dynamics.md")
     assert "| Город в целом |" in page and "Итог — по городу в целом" in page
     row = next(line for line in page.splitlines() if line.startswith("| 2021"))
     assert "1 из 4 школ, 25 % (+25 п. п.)" in row and "✓ достигнуто" in row
@@ -394,7 +394,7 @@ def test_millerovo_context_and_relative_scores_as_published(tmp_path):
             assert published == "", (school, measure, n)
         else:
             assert published in ("", str(n))
-    page = (out / "schools" / "v-talovskaya-sosh.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    page = shown(out / "schools" / "v-talovskaya-sosh.md")
     assert "| 2020 | менее 5 чел. |" in page  # its 1 disabled child
     listing = (out / "indicators" / "ege_rus_relative_score.md").read_text(encoding="utf-8")
     assert "не считается" in listing

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_data
+from conftest import shown, write_data
 from generator.build.site import build_site
 from generator.errors import DataErrors
 from generator.load.validation import validate
@@ -78,7 +78,8 @@ def site(tmp_path_factory) -> Path:
 
 
 def page(site: Path, name: str) -> str:
-    return (site / name).read_text(encoding="utf-8")
+    """The page's text after its tables' rows (conftest.shown): tables are written as HTML."""
+    return shown(site / name)
 
 
 def test_programme_page_carries_every_new_field(site):
@@ -134,9 +135,9 @@ def test_a_number_repeated_inside_one_section_is_still_refused(tmp_path):
 
 def test_school_tabs_on_the_openness_page(site):
     text = page(site, "openness.md")
-    assert ("| [Ш1](schools/s1.md) | [открыть](https://s1.example.ru/500plus/) | "
+    assert ("| [Ш1](../schools/s1/) | [открыть](https://s1.example.ru/500plus/) | "
             "[открыть](https://s1.example.ru/500plus/roadmap.pdf) |") in text
-    assert "| [Ш2](schools/s2.md) | нет сведений | нет сведений |" in text
+    assert "| [Ш2](../schools/s2/) | нет сведений | нет сведений |" in text
     assert "https://s1.example.ru/500plus/" in page(site, "schools/s1.md")
 
 
@@ -193,7 +194,7 @@ def test_a_city_is_not_called_a_district(tmp_path):
                                        "measures.csv": "code,title,unit\nn,Сдали,чел.\nd,Всего,чел.\n"})
     out = tmp_path / "out"
     build_site(data, out, with_mkdocs=False, progress=False)
-    indicator = (out / "indicators" / "share.md").read_text(encoding="utf-8")
+    indicator = shown(out / "indicators" / "share.md")
     assert "## Динамика по городу" in indicator and "| Все школы города |" in indicator
     assert "района" not in indicator and "району" not in indicator
     assert "Все школы города" in (out / "charts" / "schools" / "s1" / "share.svg").read_text(encoding="utf-8")

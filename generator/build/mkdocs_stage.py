@@ -19,6 +19,8 @@ from generator.errors import BuildFailed
 from generator.files import write_text
 from generator.paths import BASE_CONFIG, THEME
 
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder that holds generator/
+
 
 def child_config(dataset, docs_dir: Path, site_dir: Path) -> dict:
     site = dataset.site
@@ -63,6 +65,9 @@ def write_stylesheet(docs_dir: Path) -> None:
 
 def run_mkdocs(config: Path, as_of: date | None = None) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8"}
+    # mkdocs.yml names this package's Markdown extension (build/passthrough.py): the child must
+    # import the same generator as this process, wherever it was started from.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))
     # MkDocs stamps its build date into sitemap.xml(.gz): make it the data's date, not the clock.
     stamp = datetime.combine(as_of or date(2000, 1, 1), datetime.min.time(), tzinfo=timezone.utc)
     env["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
@@ -95,17 +100,19 @@ def valid_toggles(html: str) -> str:
     return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
 
 
-def prune_site(site: Path) -> None:
+def prune_site(site: Path, search_entries: list[dict[str, str]] = ()) -> None:
     """Make the built site smaller without changing what a reader gets.
 
     Removes files a browser never loads for this site (source maps, search languages other than
     Russian, Material's stylesheets that site-bundle.css joins), drops the template indentation and
-    the checkboxes' invalid autocomplete attribute from the pages, and re-encodes the search index as UTF-8 instead of \\uXXXX escapes (the same JSON,
-    2.4 times smaller for Russian text).
+    the checkboxes' invalid autocomplete attribute from the pages, adds `search_entries` (the
+    school pages', render/search_entries.py) to the search index and re-encodes it as UTF-8
+    instead of \\uXXXX escapes (the same JSON, 2.4 times smaller for Russian text).
     """
     index = site / "search" / "search_index.json"
     if index.is_file():
         data = json.loads(index.read_text(encoding="utf-8"))
+        data["docs"].extend(search_entries)
         index.write_text(json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
                          encoding="utf-8", newline="\n")
     for page in site.rglob("*.html"):

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from generator.errors import BuildFailed, InputError, out_of_space
-from generator.files import exchange, read_pickle, write_pickle, write_text
+from generator.files import exchange, read_pickle, walk_files, write_pickle, write_text
 from generator.paths import CONTENT, EMBED_TEMPLATES, FEED_TEMPLATES, PAGE_TEMPLATES, PAGES, cache_root
 from generator.cache.parsed_files import ParseCache
 from generator.cache.sweep import Usage, digests, forget_since, sweep
@@ -36,7 +36,10 @@ from generator.render.pages import render
 from generator.build.archive import SnapshotBuild, apply_archive
 from generator.build.bundles import BundleCache, bundle_keys, code_version
 from generator.compute.similar_site import shown_of, site_similar
+from generator.build.link_check import check_links
 from generator.build.mkdocs_stage import child_config, prune_site, run_mkdocs, write_stylesheet
+from generator.build.page_reuse import PageReuse, surroundings
+from generator.render.search_entries import search_entries
 from generator.build.precompress import precompress as write_copies
 
 log = logging.getLogger(__name__)
@@ -168,6 +171,10 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
     write_pickle(work / USAGE, Usage(blobs=digests(digest for entry in entries.values() for _, digest in entry.files),
                                      charts=digests([*stats.digests.values(), *school_charts]),
                                      parse=set(parsed), jinja={bytecode.name}))
+    # The tables' links, which MkDocs no longer sees (render/html_tables.py): the pages written
+    # now and those of the schools taken from the cache.
+    check_links(docs, {**rendered.pages, **{f"schools/{code}.md": (docs / f"schools/{code}.md").read_text(
+        encoding="utf-8") for code in reuse}})
     config = child_config(dataset, docs, work / "site")
     write_stylesheet(docs)
     apply_archive(dataset, data_dir, docs, config, bytecode, snapshot)
@@ -216,6 +223,23 @@ def swap_into_place(new: Path, out: Path) -> None:
     shutil.rmtree(new, ignore_errors=True)  # now the old site, if there was one
 
 
+def reusable_pages(work: Path, dataset, snapshot: SnapshotBuild | None) -> PageReuse:
+    """Stub the school pages whose HTML the last build left in the cache (build/page_reuse.py);
+    never in the build of a snapshot, which must stand alone."""
+    docs = work / "docs"
+    config = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8"))
+    markdown_pages = [p.relative_to(docs).as_posix() for p in walk_files(docs) if p.suffix == ".md"]
+    pages = PageReuse(cache_root() / "build" if snapshot is None else None,
+                      surroundings(config, code_version(), markdown_pages))
+    schools = [f"schools/{school.code}.md" for school in dataset.schools]
+    pages.prepare(docs, [page for page in schools if (docs / page).is_file()], work / "aside")
+    usage = read_pickle(work / USAGE)
+    if isinstance(usage, Usage):  # the blobs it links must survive this build's sweep
+        usage.blobs |= {bytes.fromhex(d) for d in pages.stubbed.values()}
+        write_pickle(work / USAGE, usage)
+    return pages
+
+
 def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bool = True,
                snapshot: SnapshotBuild | None = None, precompress: bool = True) -> Summary:
     """Build into a temporary folder next to `out`; `out` changes only when everything succeeded.
@@ -231,9 +255,12 @@ def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bo
     try:
         dataset, counts, warnings = generate(data_dir, work, steps, snapshot)
         if with_mkdocs:
+            pages = reusable_pages(work, dataset, snapshot)
             run_mkdocs(work / "mkdocs.yml", dataset.site.as_of)
-            prune_site(work / "site")
-            steps("MkDocs: сайт собран (--strict, без предупреждений)")
+            prune_site(work / "site", search_entries(dataset))
+            pages.finish(work / "docs", work / "site", work / "aside")
+            steps("MkDocs: сайт собран (--strict, без предупреждений)"
+                  + (f"; страниц школ из кэша: {len(pages.stubbed)}" if pages.stubbed else ""))
             if precompress:
                 steps(str(write_copies(work / "site", cache_root() / "precompress")))
             swap_into_place(work / "site", out)

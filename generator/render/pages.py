@@ -22,6 +22,7 @@ from generator.compute.similar_site import SiteSimilar
 from generator.charts.spec import ChartSpec, alt_text
 from generator.render.chart_specs import indicator_chart, school_chart
 from generator.render.environment import environment
+from generator.render.html_tables import tables_to_html
 from generator.render.links import addresses, linker, page_url_for
 from generator.render.markdown_text import slug
 from generator.render.site_data import SiteData
@@ -155,6 +156,10 @@ def render(dataset: Dataset, values: list[IndicatorValue] | Computed, programme:
     return out
 
 
+# Tables of schools: search finds each school by its own entry (render/search_entries.py), so
+# these lists would only repeat every name in the index (at 5,000 schools, most of its size).
+UNSEARCHED_TABLES = frozenset({"schools.md.j2", "indicator.md.j2", "mentors.md.j2"})
+
 # Rendering pages is pure CPU work over read-only data: past a few hundred pages it is split
 # across forked workers, which inherit the data and the compiled templates instead of pickling them.
 PARALLEL_PAGES = 400
@@ -166,10 +171,11 @@ def _render_one(env: Environment, sd: SiteData, job: tuple[str, str, dict, str |
     render = env.get_template(template).render
     arguments = dict(sd=sd, site=sd.site, page_path=path, page_url=page_url_for(path), link=linker(path, known),
                      **context)
+    searchable = template not in UNSEARCHED_TABLES
     if bundle is None:
-        return render(**arguments)
+        return tables_to_html(render(**arguments), path, searchable)
     with sd.bundle(bundle):
-        return render(**arguments)
+        return tables_to_html(render(**arguments), path, searchable)
 
 
 def _render_slice(bounds: tuple[int, int]) -> list[str]:
