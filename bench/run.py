@@ -6,7 +6,7 @@
     make bench
 
 For each N: `bench/synth.py` writes bench-output/data-N/; a fresh Python process builds it cold
-(an empty cache of its own), COLD_RUNS times in all, the first MKDOCS_RUNS of them with MkDocs;
+(an empty cache of its own), COLD_RUNS times in all, the last MKDOCS_RUNS of them with MkDocs;
 the cold runs alternate between the sizes, so that slow and fast spells of the machine fall on
 every size. Right after the last cold run of a size, WARM_RUNS warm rebuilds follow (the same
 cache), each after the figures of one more school changed, the first with MkDocs. The tables take
@@ -22,7 +22,8 @@ generator's module paths and names are in one table, after TITLES):
     indicators     compute_all() + compute_programme()
     pages          the rest of generate(): Markdown pages, embeds, feed, open data, copies, config
     charts         render_charts()
-    MkDocs build   run_mkdocs() (mkdocs build --strict, a child process)
+    MkDocs build   mkdocs_stage(): run_mkdocs() (mkdocs build --strict, a child process) and the rest
+                   of the stage (reused school pages, the generator's files linked in, pruning)
 
 Warm builds reuse the bundles of unchanged schools (generator/build/bundles.py) from the same cache,
 and the docs folder the previous build kept there (after MkDocs, as build_site does; the time
@@ -81,7 +82,7 @@ BUILD = {  # role: (module, name) the child calls
     "keep_docs": (_SITE_BUILD, "keep_docs"),
     "prune_site": (_SITE_BUILD, "prune_site"),
     "run_mkdocs": (_SITE_BUILD, "run_mkdocs"),  # imported by a helper process (run_mkdocs_measured)
-    "search_entries": ("generator.render.search_entries", "search_entries"),  # absent before issue #23
+    "mkdocs_stage": (_SITE_BUILD, "mkdocs_stage"),  # absent before issue #23
 }
 TIMED = {  # role: (module, name) of a phase function; generate() must call it by that module's
     # global name, which the child replaces with a timer (see child for each role's phase)
@@ -223,15 +224,24 @@ def child(data: Path, work: Path, cache: Path, label: str, mkdocs: bool = True) 
         keep_docs(work)
         return {"label": label, "seconds": timer.seconds, "before_mkdocs_seconds": generate_seconds}
 
-    seconds, rss = run_mkdocs_measured(work / "mkdocs.yml", dataset.site.as_of)
-    timer.seconds["mkdocs"], timer.rss["mkdocs"] = seconds, rss
     site = work / "site"
-    try:  # as published (UTF-8 search index with the schools' entries, no source maps); not timed
-        entries = built("search_entries")(dataset)
-    except (ImportError, AttributeError):  # a baseline from before the schools' own entries
-        prune_site(site)
+    try:
+        stage = built("mkdocs_stage")
+    except (ImportError, AttributeError):  # a baseline from before issue #23: MkDocs alone is timed
+        seconds, rss = run_mkdocs_measured(work / "mkdocs.yml", dataset.site.as_of)
+        prune_site(site)  # as published (UTF-8 search index, no source maps); not timed
+        pages_reused = 0
     else:
-        prune_site(site, entries)
+        # The whole stage as build_site runs it (reused pages, the generator's files linked into the
+        # site, pruning, search entries), MkDocs itself in a helper process for its peak RSS.
+        measured: list[float] = []
+
+        def run(config, as_of) -> None:
+            measured.append(run_mkdocs_measured(config, as_of)[1])
+        started = time.perf_counter()
+        pages_reused = stage(work, dataset, None, run)
+        seconds, rss = time.perf_counter() - started, measured[0]
+    timer.seconds["mkdocs"], timer.rss["mkdocs"] = seconds, rss
     started = time.perf_counter()
     keep_docs(work)  # as build_site finishes: the docs folder is kept for the next build
     keep_seconds = time.perf_counter() - started
@@ -252,10 +262,11 @@ def child(data: Path, work: Path, cache: Path, label: str, mkdocs: bool = True) 
         "largest_html": [largest[0], str(largest[1].relative_to(site))],
         "cpu_seconds": cpu_seconds(),
         "schools_reused": counts.get("reused", 0),
+        "pages_reused": pages_reused,
         **timer.extra,
     }
-    print(f"  [{label}] MkDocs {seconds:.1f} с; всего {result['total_seconds']:.1f} с, "
-          f"пик RSS {result['peak_rss_mb']:.0f} МБ", file=sys.stderr, flush=True)
+    print(f"  [{label}] MkDocs {seconds:.1f} с (страниц школ из кэша: {pages_reused}); всего "
+          f"{result['total_seconds']:.1f} с, пик RSS {result['peak_rss_mb']:.0f} МБ", file=sys.stderr, flush=True)
     return result
 
 
@@ -518,7 +529,7 @@ def targets(results: dict[int, dict]) -> str:
 
 
 COLD_RUNS = 5  # runs of the phases before MkDocs, each from an empty cache; the tables take the fastest
-MKDOCS_RUNS = 2  # of them, the first ones also build with MkDocs (so does the first warm run)
+MKDOCS_RUNS = 2  # of them, the last ones also build with MkDocs (so does the first warm run)
 WARM_RUNS = 3  # warm rebuilds, each after one more school's figures changed; the tables take the fastest
 
 
@@ -527,8 +538,8 @@ def runs_of(entry: dict, kind: str, count: int) -> list[dict]:
 
 
 def fastest(runs: list[dict]) -> dict:
-    """The first run, with each phase before MkDocs at the fastest of `runs`."""
-    best = json.loads(json.dumps(runs[0]))
+    """The first run with MkDocs (else the first), with each phase before MkDocs at the fastest of `runs`."""
+    best = json.loads(json.dumps(next((run for run in runs if with_mkdocs(run)), runs[0])))
     for phase in PHASES[:-1]:
         best["seconds"][phase] = min(run["seconds"][phase] for run in runs)
     best["before_mkdocs_seconds"] = min(run["before_mkdocs_seconds"] for run in runs)
@@ -547,15 +558,16 @@ def mkdocs_builds(entry: dict) -> list[dict]:
 
 def best_runs(entry: dict) -> dict:
     """{"cold": …, "warm": …}: the fastest cold and warm build (see fastest); MkDocs at the fastest
-    of all the size's builds with MkDocs, cold and warm alike."""
+    of the cold builds with MkDocs, and of the warm ones."""
     out = dict(entry)
-    built = mkdocs_builds(entry)
     for kind, count in (("cold", COLD_RUNS), ("warm", WARM_RUNS)):
         runs = runs_of(entry, kind, count)
         if not runs:
             continue
         best = fastest(runs)
-        if kind == "cold" and built:
+        # cold and warm apart: a warm build takes the unchanged school pages from the cache
+        built = [run for run in runs if with_mkdocs(run)]
+        if built:
             best["seconds"]["mkdocs"] = min(run["seconds"]["mkdocs"] for run in built)
         if with_mkdocs(best):
             best["total_seconds"] = best["before_mkdocs_seconds"] + best["seconds"]["mkdocs"]
@@ -644,8 +656,10 @@ def report(results: dict[int, dict], args, changes: dict[int, list[str]],
              f"Machine: {machine()}.", "",
              f"Cold: each phase before MkDocs at the fastest of {COLD_RUNS} cold runs (empty cache each time); "
              f"warm: at the fastest of {WARM_RUNS} warm runs (each after one more school's figures changed); "
-             f"MkDocs at the fastest of the {MKDOCS_RUNS} cold builds and the first warm build with it, which give "
-             "it the same pages but for one school's figures.", ""]
+             f"MkDocs (the whole stage: MkDocs, the reused school pages, the generator's files linked in, pruning) "
+             f"at the fastest of the last {MKDOCS_RUNS} cold builds, which ran with it; warm MkDocs: the first "
+             "warm build, the only one with it, which takes the unchanged school pages from the cache the last cold "
+             "build left.", ""]
     for n in sorted(results):
         parts += [phase_table(n, results[n]["cold"], results[n].get("warm")), ""]
         parts += [runs_line(raw[n]), ""]
@@ -661,7 +675,7 @@ def report(results: dict[int, dict], args, changes: dict[int, list[str]],
                   "(ours first in odd rounds), on the same data, each with "
                   "folders and a cache of its own (a side's warm builds reuse the cache of its own last cold "
                   f"build). Fastest: the fastest of a side's runs of that kind ({COLD_RUNS} cold, MkDocs and "
-                  f"total in the first {MKDOCS_RUNS} of them; {WARM_RUNS} warm, MkDocs and total in the first); "
+                  f"total in the last {MKDOCS_RUNS} of them; {WARM_RUNS} warm, MkDocs and total in the first); "
                   "min–max and spread (slowest / fastest − 1) over the same runs: a difference within the "
                   "baseline's spread is within this run's own noise.", ""]
         for n in sorted(set(raw) & set(base)):
@@ -711,12 +725,12 @@ def main(argv: list[str] | None = None) -> int:
             change = out / f"change-{n}.txt"
             if change.exists():
                 changes[int(n)] = change.read_text(encoding="utf-8").splitlines()
-        results = {n: r for n, r in results.items() if "cold" in r}
+        results = {n: r for n, r in results.items() if any(with_mkdocs(run) for run in runs_of(r, "cold", COLD_RUNS))}
         base: dict[int, dict] = {}
         for path in sorted(out.glob("baseline-*-*.json")):
             _, n, mode = path.stem.split("-")
             base.setdefault(int(n), {})[mode] = json.loads(path.read_text(encoding="utf-8"))
-        base = {n: r for n, r in base.items() if "cold" in r}
+        base = {n: r for n, r in base.items() if any(with_mkdocs(run) for run in runs_of(r, "cold", COLD_RUNS))}
         info = out / "baseline.json"
         print(report(results, args, changes,
                      (json.loads(info.read_text(encoding="utf-8")) if info.exists() else {}, base) if base else None))
@@ -751,10 +765,12 @@ def main(argv: list[str] | None = None) -> int:
     def compared() -> tuple[dict, dict[int, dict]] | None:
         if baseline is None:
             return None
-        return about, {n: r for n, r in results_of[baseline].items() if "cold" in r}
+        return about, {n: r for n, r in results_of[baseline].items()
+                       if any(with_mkdocs(run) for run in runs_of(r, "cold", COLD_RUNS))}
 
     def save() -> None:
-        done = {n: r for n, r in results.items() if "cold" in r}
+        # a size enters the tables once a cold build of it ran MkDocs (the last rounds do)
+        done = {n: r for n, r in results.items() if any(with_mkdocs(run) for run in runs_of(r, "cold", COLD_RUNS))}
         (out / "results.json").write_text(json.dumps({str(k): v for k, v in done.items()}, indent=1),
                                           encoding="utf-8")
         if baseline is not None:
@@ -764,8 +780,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # The cold runs alternate between the sizes (100, 1000, 5000, 100, 1000, 5000, …): this machine
     # has slow and fast spells minutes long, and the ratios compare sizes, so each size gets runs in
-    # the same spells. The first MKDOCS_RUNS rounds include MkDocs; the others repeat the phases
-    # before it. In the last round each size's warm builds follow its cold run at once (same spell
+    # the same spells. The last MKDOCS_RUNS rounds include MkDocs (so the warm builds start from a
+    # cache a full build left, as a publish after a publish does); the others repeat the phases before it. In the last round each size's warm builds follow its cold run at once (same spell
     # again: the warm target compares the two), starting from the cache that run left; each warm
     # build changes one more school, so each has exactly one school to redo.
     # With --baseline, each build is run by ours and at once by the baseline's code, the order
@@ -779,7 +795,7 @@ def main(argv: list[str] | None = None) -> int:
             for side in (sides if k % 2 else sides[::-1]):
                 cache = scratch.folder(side.folder(f"cache-{n}-{mode}"))  # cold means an empty cache of its own
                 results_of[side][n][mode] = run_child(args, scratch, n, out / f"data-{n}", mode, cache,
-                                                      mkdocs=k <= MKDOCS_RUNS, side=side)
+                                                      mkdocs=k > COLD_RUNS - MKDOCS_RUNS, side=side)
                 save()
                 used += [scratch.folder(side.folder(f"work-{n}-{mode}")), cache]
                 caches[side] = cache

@@ -16,10 +16,17 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from generator.errors import BuildFailed
-from generator.files import write_text
+from generator.files import link, walk_files, write_atomic, write_text
 from generator.paths import BASE_CONFIG, THEME
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder that holds generator/
+
+
+# Folders of files the generator writes for each school (charts, open data, embed pages, badges):
+# tens of thousands at 5,000 schools, which MkDocs would copy one by one into the site. They are
+# excluded from the build (`exclude_docs`, a documented option: MkDocs still checks every link to
+# them, reporting it at INFO level only) and linked into the site after MkDocs (`link_static`).
+STATIC_FOLDERS = ("charts", "data", "embed", "badge")
 
 
 def child_config(dataset, docs_dir: Path, site_dir: Path) -> dict:
@@ -28,6 +35,7 @@ def child_config(dataset, docs_dir: Path, site_dir: Path) -> dict:
         "INHERIT": str(BASE_CONFIG),
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
+        "exclude_docs": "".join(f"/{folder}/\n" for folder in STATIC_FOLDERS),
         "site_name": f"Проект «500+»: {site.municipality}",
         "site_url": site.base_url,
         "copyright": f"{site.department}. Данные — открытая лицензия CC BY 4.0.",
@@ -79,6 +87,18 @@ def run_mkdocs(config: Path, as_of: date | None = None) -> None:
         raise BuildFailed(f"mkdocs build --strict завершился с ошибкой:\n{proc.stdout}{proc.stderr}")
 
 
+def link_static(docs: Path, site: Path) -> int:
+    """The STATIC_FOLDERS' files into the built site, as hard links (a copy across file systems).
+    Nothing writes them in place afterwards (prune_site replaces a page it changes). Returns the count."""
+    count = 0
+    for folder in STATIC_FOLDERS:
+        for path in walk_files(docs / folder):
+            relative = path.relative_to(docs)
+            link(str(path), str(site / relative))
+            count += 1
+    return count
+
+
 _PRE = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S | re.I)
 _INDENT = re.compile(r"\n[ \t]+")
 _BLANK = re.compile(r"\n{2,}")
@@ -119,8 +139,10 @@ def prune_site(site: Path, search_entries: list[dict[str, str]] = ()) -> None:
         parts = page.relative_to(site).parts
         if parts[0] == "archive" and len(parts) > 2:  # frozen snapshots (archive/<year>/) are copied byte for byte
             continue
-        page.write_text(valid_toggles(collapse_indentation(page.read_text(encoding="utf-8"))),
-                        encoding="utf-8", newline="")
+        text = page.read_text(encoding="utf-8")
+        pruned = valid_toggles(collapse_indentation(text))
+        if pruned != text:  # a new file, never written in place: it may be a link (link_static)
+            write_atomic(page, pruned.encode("utf-8"))
     for path in site.rglob("*.map"):
         path.unlink()
     styles = site / "assets" / "stylesheets"

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 
 import yaml
 
+from generator.build.link_check import declared_ids
 from generator.cache.packs import Pack
 from generator.files import link, walk_files, write_atomic
 from generator.paths import BASE_CONFIG, THEME
@@ -40,7 +40,7 @@ from generator.paths import BASE_CONFIG, THEME
 STUB_TEMPLATE = "generator-stub.html"
 STATE_VERSION = "pages-1"
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")
-_IDS = re.compile(r'\{[^}\n]*?#([\w-]+)|\bid="([^"]+)"')
+
 
 
 def _sha(*parts: bytes) -> bytes:
@@ -68,7 +68,7 @@ def html_path(site: Path, page: str) -> Path:
 
 
 def stub(markdown: str) -> str:
-    ids = sorted({a or b for a, b in _IDS.findall(markdown)})
+    ids = sorted(declared_ids(markdown))
     anchors = "".join(f'<span id="{i}"></span>' for i in ids)
     return f"---\ntemplate: {STUB_TEMPLATE}\nsearch:\n  exclude: true\n---\n\n{anchors}\n"
 

@@ -61,6 +61,7 @@ def serve(data_dir: Path, address: str = "127.0.0.1:8000") -> int:
     with tempfile.TemporaryDirectory(prefix="cfg-", dir=WORK) as scratch:
         generate(data_dir, Path(scratch), Steps(4, False))
         child = yaml.safe_load((Path(scratch) / "mkdocs.yml").read_text(encoding="utf-8"))
+    child.pop("exclude_docs", None)  # the preview serves the docs folder itself: charts and data included
     child["docs_dir"] = str(WORK / "docs")
     child["site_dir"] = str(WORK / "site")
     child["site_url"] = f"http://{address}/"  # serve at the root, not under the public site's path

@@ -14,7 +14,9 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -37,7 +39,7 @@ from generator.build.archive import SnapshotBuild, apply_archive
 from generator.build.bundles import BundleCache, bundle_keys, code_version
 from generator.compute.similar_site import shown_of, site_similar
 from generator.build.link_check import check_links
-from generator.build.mkdocs_stage import child_config, prune_site, run_mkdocs, write_stylesheet
+from generator.build.mkdocs_stage import child_config, link_static, prune_site, run_mkdocs, write_stylesheet
 from generator.build.page_reuse import PageReuse, surroundings
 from generator.render.search_entries import search_entries
 from generator.build.precompress import precompress as write_copies
@@ -240,6 +242,19 @@ def reusable_pages(work: Path, dataset, snapshot: SnapshotBuild | None) -> PageR
     return pages
 
 
+def mkdocs_stage(work: Path, dataset, snapshot: SnapshotBuild | None = None,
+                 run: Callable[[Path, date | None], None] = run_mkdocs) -> int:
+    """MkDocs on the work folder and what completes its site: the generator's own files linked in,
+    the pruning, the schools' search entries, the reused school pages. Returns how many school
+    pages came from the cache. `run`: how to run MkDocs (the benchmark measures it in a process of its own)."""
+    pages = reusable_pages(work, dataset, snapshot)
+    run(work / "mkdocs.yml", dataset.site.as_of)
+    link_static(work / "docs", work / "site")
+    prune_site(work / "site", search_entries(dataset))
+    pages.finish(work / "docs", work / "site", work / "aside")
+    return len(pages.stubbed)
+
+
 def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bool = True,
                snapshot: SnapshotBuild | None = None, precompress: bool = True) -> Summary:
     """Build into a temporary folder next to `out`; `out` changes only when everything succeeded.
@@ -255,12 +270,9 @@ def build_site(data_dir: Path, out: Path, with_mkdocs: bool = True, progress: bo
     try:
         dataset, counts, warnings = generate(data_dir, work, steps, snapshot)
         if with_mkdocs:
-            pages = reusable_pages(work, dataset, snapshot)
-            run_mkdocs(work / "mkdocs.yml", dataset.site.as_of)
-            prune_site(work / "site", search_entries(dataset))
-            pages.finish(work / "docs", work / "site", work / "aside")
+            reused = mkdocs_stage(work, dataset, snapshot)
             steps("MkDocs: сайт собран (--strict, без предупреждений)"
-                  + (f"; страниц школ из кэша: {len(pages.stubbed)}" if pages.stubbed else ""))
+                  + (f"; страниц школ из кэша: {reused}" if reused else ""))
             if precompress:
                 steps(str(write_copies(work / "site", cache_root() / "precompress")))
             swap_into_place(work / "site", out)

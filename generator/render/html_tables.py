@@ -21,9 +21,9 @@ from cmarkgfm.cmark import Options
 PASS_START, PASS_END = "<!-- html -->", "<!-- /html -->"
 _DELIMITER = re.compile(r"^\|(\s*:?-+:?\s*\|)+\s*$")
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
-_LINK = re.compile(r'\b(href|src)="([^"]*)"')
+_LINK = re.compile(r'(href|src)="([^"]*)"')
+_HREF, _SRC = re.compile(r'href="([^"]*)"'), re.compile(r'src="([^"]*)"')  # literal prefixes: fast search
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_BLOCK = re.compile(re.escape(PASS_START) + r"\n(.*?)\n" + re.escape(PASS_END), re.S)
 
 
 def page_url(path: str) -> str:
@@ -89,9 +89,10 @@ def _convert(table: list[str], path: str, searchable: bool) -> list[str]:
 
 def tables_to_html(markdown: str, path: str, searchable: bool = True) -> str:
     """Every pipe table that starts in column 0 outside a fenced code block, as a pass-through
-    HTML block; the rest of the page as it was. `path`: the page's path in the docs folder;
+    HTML block, and the links of the pass-through blocks a template wrote itself rewritten the
+    same way; the rest of the page as it was. `path`: the page's path in the docs folder;
     `searchable`: False keeps the tables out of the site's search index."""
-    if "\n|" not in markdown and not markdown.startswith("|"):
+    if "\n|" not in markdown and not markdown.startswith("|") and PASS_START not in markdown:
         return markdown
     lines = markdown.split("\n")
     out: list[str] = []
@@ -105,6 +106,11 @@ def tables_to_html(markdown: str, path: str, searchable: bool = True) -> str:
                 fence = ""
         elif opened:
             fence = opened.group(1)
+        elif line == PASS_START and PASS_END in lines[i + 1:]:  # HTML a template wrote: its links too
+            end = lines.index(PASS_END, i + 1)
+            out.extend([PASS_START, _rewrite("\n".join(lines[i + 1:end]), path), PASS_END])
+            i = end + 1
+            continue
         elif line.startswith("|") and i + 1 < len(lines) and _DELIMITER.match(lines[i + 1]):
             end = i + 2
             while end < len(lines) and lines[end].startswith("|"):
@@ -117,14 +123,25 @@ def tables_to_html(markdown: str, path: str, searchable: bool = True) -> str:
     return "\n".join(out)
 
 
+def _blocks(markdown: str):
+    """The pass-through blocks' HTML (str.find: a lazy regex over a whole page is slower)."""
+    at = markdown.find(PASS_START)
+    while at >= 0:
+        end = markdown.find(PASS_END, at)
+        if end < 0:
+            return
+        yield markdown[at + len(PASS_START):end]
+        at = markdown.find(PASS_START, end)
+
+
 def html_links(markdown: str, path: str) -> list[str]:
     """The links of the page's pass-through blocks as site URLs ('schools/x/', 'data/x.csv',
     'schools/x/#a'; the page's own anchors too); external links and site-absolute ones are not
     the generator's to check."""
     found = []
     start = _parts(page_url(path))
-    for block in _BLOCK.finditer(markdown):
-        for _, url in _LINK.findall(block.group(1)):
+    for block in _blocks(markdown):
+        for url in (*_HREF.findall(block), *_SRC.findall(block)):
             if not url or url.startswith("/") or _SCHEME.match(url):
                 continue
             target, hash_, fragment = url.partition("#")

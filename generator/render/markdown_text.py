@@ -61,6 +61,17 @@ def link(label: object, url: str | None) -> str:
     return f"[{shown}]({target})"
 
 
+def html_text(value: object) -> str:
+    """Inline text inside HTML the generator writes itself (pass-through blocks,
+    render/html_tables.py): escaped as Python-Markdown escapes text, whitespace folded."""
+    return html.escape(" ".join(str(value or "").split()), quote=False)
+
+
+def html_attr_text(value: object) -> str:
+    """An attribute value as Python-Markdown writes one (alt of an image): quotes escaped, not apostrophes."""
+    return html_text(value).replace('"', "&quot;")
+
+
 def html_attr(value: object) -> str:
     return html.escape(str(value or ""), quote=True)
 
@@ -130,6 +141,8 @@ FILTERS = {
     "meta_title": meta_title,
     "snippet": snippet,
     "attr": html_attr,
+    "h": html_text,
+    "h_attr": html_attr_text,
     "num": number,
     "signed": signed,
     "rudate": russian_date,
