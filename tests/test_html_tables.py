@@ -10,7 +10,7 @@ import pytest
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from generator.build.link_check import broken_links, check_links
+from generator.build.link_check import broken_links, check_links, other_pages
 from generator.errors import BuildFailed
 from generator.render.html_tables import PASS_END, PASS_START, html_links, page_url, relative_url, tables_to_html
 
@@ -97,12 +97,15 @@ def test_broken_links_and_anchors_are_named():
         "schools/s2.md": "### Всё хорошо { #ok }",
     }
     files = {"schools/s1.md", "schools/s2.md", "index.md"}
-    problems = broken_links(pages, files, read=lambda path: "")
+    links = {path: html_links(text, path) for path, text in pages.items()}
+    problems = broken_links(links, files.__contains__, pages.__getitem__)
     assert problems == [
         "schools/s1.md: ссылка в таблице на «schools/s9/»: такой страницы или файла в сайте нет",
         "schools/s1.md: ссылка в таблице на «schools/s2/#nope»: на странице schools/s2.md нет якоря «nope»",
         "schools/s1.md: ссылка в таблице на «data/x.csv»: такой страницы или файла в сайте нет",
     ]
+    assert other_pages("schools/s1.md", links["schools/s1.md"]) == (
+        "schools/s2/", "schools/s9/", "schools/s2/#nope", "data/x.csv", "schools/s2/#ok")
 
 
 def test_check_links_stops_the_build(tmp_path):
@@ -113,3 +116,6 @@ def test_check_links_stops_the_build(tmp_path):
         check_links(tmp_path, {"schools/s1.md": page})
     (tmp_path / "schools" / "s2.md").write_text("# Ш2", encoding="utf-8")
     check_links(tmp_path, {"schools/s1.md": page})
+    # a page reused from the cache: only its kept links are checked, against the files of this build
+    with pytest.raises(BuildFailed, match="schools/s3.md: ссылка в таблице на «schools/s4/»"):
+        check_links(tmp_path, {}, {"schools/s3.md": ("schools/s2/", "schools/s4/")})

@@ -38,6 +38,7 @@ from generator.render.pages import render
 from generator.build.archive import SnapshotBuild, apply_archive
 from generator.build.bundles import BundleCache, bundle_keys, code_version
 from generator.compute.similar_site import shown_of, site_similar
+from generator.build.kept_by_key import KeptByKey
 from generator.build.link_check import check_links
 from generator.build.mkdocs_stage import child_config, link_static, prune_site, run_mkdocs, write_stylesheet
 from generator.build.page_reuse import PageReuse, surroundings
@@ -133,8 +134,10 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
     bytecode = cache_root() / "jinja" / version.decode()[:16]
     bytecode.mkdir(parents=True, exist_ok=True)
     content = site_pages(data_dir)
+    kept = KeptByKey(cache_root() / "build", keys, reuse)
     rendered = render(dataset, values, programme, PAGE_TEMPLATES, content, reuse=skip, bytecode=bytecode,
-                      similar=similar)
+                      similar=similar, known_statuses=kept.statuses())
+    kept.save_statuses(rendered.site_data)
     embeds = render_embeds(rendered.site_data, EMBED_TEMPLATES, skip=skip, bytecode=bytecode)
     fresh = [code for code in keys if code not in reuse]
     bundled = {f"schools/{code}.md" for code in fresh}  # written with the rest of their bundle below
@@ -174,9 +177,8 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
                                      charts=digests([*stats.digests.values(), *school_charts]),
                                      parse=set(parsed), jinja={bytecode.name}))
     # The tables' links, which MkDocs no longer sees (render/html_tables.py): the pages written
-    # now and those of the schools taken from the cache.
-    check_links(docs, {**rendered.pages, **{f"schools/{code}.md": (docs / f"schools/{code}.md").read_text(
-        encoding="utf-8") for code in reuse}})
+    # now, and the links to other pages of the schools' pages taken from the cache.
+    check_links(docs, rendered.pages, kept.links(rendered.pages, docs))
     config = child_config(dataset, docs, work / "site")
     write_stylesheet(docs)
     apply_archive(dataset, data_dir, docs, config, bytecode, snapshot)

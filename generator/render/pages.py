@@ -63,11 +63,12 @@ def district_groups(schools: list) -> list[tuple[str, str, list]]:
 
 def render(dataset: Dataset, values: list[IndicatorValue] | Computed, programme: list[ProgrammeValue],
            templates: Path, content_pages: tuple[Path, ...] = (), reuse: frozenset[str] = frozenset(),
-           bytecode: Path | None = None, similar: SiteSimilar | None | bool = False) -> Rendered:
+           bytecode: Path | None = None, similar: SiteSimilar | None | bool = False,
+           known_statuses: dict[str, list[str]] | None = None) -> Rendered:
     """Every page and chart spec, except the pages and charts of the schools in `reuse`, whose
     bundles (generator/build/bundles.py) the build takes from its cache."""
     env = environment(templates, bytecode, min_group=dataset.site.min_group_size)
-    sd = SiteData(dataset, values, programme, similar)
+    sd = SiteData(dataset, values, programme, similar, known_statuses)
     out = Rendered(site_data=sd)
 
     jobs: list[tuple[str, str, dict, str | None]] = []

@@ -64,9 +64,13 @@ class SiteData:
     """Indexes over the computed values that the templates need; built once per build."""
 
     def __init__(self, dataset: Dataset, values: list[IndicatorValue] | Computed, programme: list[ProgrammeValue],
-                 similar: SiteSimilar | None | bool = False):
-        """`similar`: the groups of similar schools as the build keyed them; False: found here."""
+                 similar: SiteSimilar | None | bool = False, known_statuses: dict[str, list[str]] | None = None):
+        """`similar`: the groups of similar schools as the build keyed them; False: found here.
+        `known_statuses`: school → `school_statuses` in the current year, for schools whose bundle
+        the build reuses (their key covers their values, build/site.py), so that the lists do not
+        compute every school's values on a warm build."""
         self.ds = dataset
+        self._known_statuses = known_statuses or {}
         self.site = dataset.site
         self.year = dataset.site.current_year
         self.years = dataset.years
@@ -268,6 +272,8 @@ class SiteData:
 
     def school_statuses(self, code: str, year: int) -> list[str]:
         """The status of each school-level indicator of a school in a year (the lists' summary)."""
+        if year == self.year and code in self._known_statuses:
+            return self._known_statuses[code]
         return [status_of(self.series(ind.code, "school", code).get(year)) for ind in self.school_level]
 
     def main(self, code: str, year: int) -> IndicatorValue | None:
