@@ -84,3 +84,16 @@ def test_a_stub_keeps_the_pages_anchors():
     stub = page_reuse.stub(text)
     assert f"template: {page_reuse.STUB_TEMPLATE}" in stub and "exclude: true" in stub
     assert '<span id="ege"></span><span id="similar"></span>' in stub
+
+
+def test_without_a_cache_nothing_is_stubbed_or_stored(tmp_path):
+    """A snapshot's build (no cache root): every page goes to MkDocs, nothing is kept."""
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    (docs / "schools").mkdir(parents=True)
+    (docs / "schools" / "s1.md").write_text("# Ш1\n", encoding="utf-8")
+    (site / "schools" / "s1").mkdir(parents=True)
+    (site / "schools" / "s1" / "index.html").write_text("<h1>Ш1</h1>", encoding="utf-8")
+    reuse = page_reuse.PageReuse(None, b"around")
+    reuse.prepare(docs, ["schools/s1.md"], tmp_path / "aside")
+    assert reuse.stubbed == {} and (docs / "schools" / "s1.md").read_text(encoding="utf-8") == "# Ш1\n"
+    assert reuse.finish(docs, site, tmp_path / "aside") == set()

@@ -88,6 +88,8 @@ class PageReuse:
 
     def prepare(self, docs: Path, pages: Iterable[str], aside: Path) -> None:
         """Stub every page of `pages` whose HTML the cache holds; its Markdown goes to `aside`."""
+        if self.root is None:  # no cache (a snapshot's build): MkDocs builds every page
+            return
         for page in pages:
             source = docs / page
             text = source.read_text(encoding="utf-8")
@@ -104,6 +106,8 @@ class PageReuse:
     def finish(self, docs: Path, site: Path, aside: Path) -> set[bytes]:
         """After MkDocs and prune_site: the stubbed pages' HTML into `site`, their Markdown back
         into `docs`, the other pages' HTML into the cache. Returns the blobs this build used."""
+        if self.root is None:
+            return set()
         for page, digest in self.stubbed.items():
             link(str(self._blob(digest)), str(html_path(site, page)))
             os.replace(aside / page, docs / page)

@@ -245,12 +245,12 @@ def reusable_pages(work: Path, dataset, snapshot: SnapshotBuild | None) -> PageR
 
 
 def mkdocs_stage(work: Path, dataset, snapshot: SnapshotBuild | None = None,
-                 run: Callable[[Path, date | None], None] = run_mkdocs) -> int:
+                 run: Callable[[Path, date | None], None] | None = None) -> int:
     """MkDocs on the work folder and what completes its site: the generator's own files linked in,
     the pruning, the schools' search entries, the reused school pages. Returns how many school
     pages came from the cache. `run`: how to run MkDocs (the benchmark measures it in a process of its own)."""
     pages = reusable_pages(work, dataset, snapshot)
-    run(work / "mkdocs.yml", dataset.site.as_of)
+    (run or run_mkdocs)(work / "mkdocs.yml", dataset.site.as_of)  # looked up now: tests replace it
     link_static(work / "docs", work / "site")
     prune_site(work / "site", search_entries(dataset))
     pages.finish(work / "docs", work / "site", work / "aside")
