@@ -107,6 +107,15 @@ def write_text(path: Path, text: str) -> None:
 
 # --- checksums -------------------------------------------------------------------------------------
 
+def sha256_parts(*parts: bytes) -> str:
+    """One hex digest of several byte strings, each length-prefixed (so ("ab", "c") ≠ ("a", "bc"))."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -32,7 +32,7 @@ from pathlib import Path
 import jinja2
 import matplotlib
 
-from generator.files import link, read_pickle, walk_files, write_atomic, write_pickle
+from generator.files import link, read_pickle, sha256_parts, walk_files, write_atomic, write_pickle
 from generator.model import MUNICIPALITY, ResultRows
 from generator.paths import REPO
 from generator.version import fingerprint
@@ -56,14 +56,6 @@ class Entry:
 
 # --------------------------------------------------------------------------- keys
 
-def _sha(*parts: bytes) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.hexdigest()
-
-
 def _tree_digest(root: Path, skip: frozenset[str], skip_dirs: frozenset[str]) -> list[bytes]:
     """(relative path, bytes) of every regular file under `root`, in a stable order; hidden
     folders (.git of a data repository) are skipped: the generator reads none of them."""
@@ -80,7 +72,7 @@ def code_version(root: Path = REPO) -> bytes:
     them re-renders every school), and the libraries that shape output. Read on every build,
     never memoised: `serve` rebuilds in one process while templates change."""
     versions = f"{STATE_VERSION} jinja2 {jinja2.__version__} matplotlib {matplotlib.__version__}"
-    return _sha(versions.encode(), fingerprint(root).encode()).encode()
+    return sha256_parts(versions.encode(), fingerprint(root).encode()).encode()
 
 
 def bundle_keys(data_dir: Path, codes: Iterable[str], results: ResultRows, computed: Computed,
@@ -92,7 +84,7 @@ def bundle_keys(data_dir: Path, codes: Iterable[str], results: ResultRows, compu
     `extra`: per school, other figures its page shows (its group of similar schools)."""
     digests = results.digests
     if None in digests.values():  # results.csv was read whole: any change in it re-renders everyone
-        shared = _sha((data_dir / "results.csv").read_bytes())
+        shared = sha256_parts((data_dir / "results.csv").read_bytes())
     else:
         shared = digests.get(MUNICIPALITY) or ""
     counted = {i.code for i in computed.dataset.indicators if i.kind == "share_of"}
@@ -100,8 +92,8 @@ def bundle_keys(data_dir: Path, codes: Iterable[str], results: ResultRows, compu
                       if v.scope == "all" and v.indicator in school_level)
     # Every file of the project but results.csv (keyed per school) and archive/ (copied, never rendered).
     inputs = _tree_digest(data_dir, frozenset({"results.csv"}), frozenset({"archive"})) if data_dir.is_dir() else []
-    common = _sha(version, shared.encode(), repr(years).encode(), repr(everyone).encode(), *inputs).encode()
-    return {code: _sha(common, code.encode("utf-8"), (digests.get(code) or "").encode(),
+    common = sha256_parts(version, shared.encode(), repr(years).encode(), repr(everyone).encode(), *inputs).encode()
+    return {code: sha256_parts(common, code.encode("utf-8"), (digests.get(code) or "").encode(),
                        repr(sorted(computed.flags.get(code, {}).items())).encode(),
                        (extra or {}).get(code, b"")) for code in codes}
 

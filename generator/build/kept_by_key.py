@@ -29,17 +29,19 @@ class KeptByKey:
     def save_statuses(self, site_data) -> None:
         self._statuses.save({self.keys[code]: site_data.school_statuses(code, site_data.year) for code in self.keys})
 
-    def links(self, pages: Mapping[str, str], docs: Path) -> dict[str, tuple[str, ...]]:
-        """The reused school pages' links to other pages (docs path → links); all schools' are kept."""
+    def links(self, fresh: Mapping[str, list[str]], docs: Path) -> dict[str, tuple[str, ...]]:
+        """The reused school pages' links to other pages (docs path → links); all schools' are kept.
+        `fresh`: the `html_links` of the pages written now."""
         known = self._links.load()
         found: dict[str, tuple[str, ...]] = {}
         for code, key in self.keys.items():
             page = f"schools/{code}.md"
-            text = pages.get(page)
-            links = known.get(key) if text is None else None
-            if links is None:
-                text = text if text is not None else (docs / page).read_text(encoding="utf-8")
-                links = other_pages(page, html_links(text, page))
+            if page in fresh:
+                links = other_pages(page, fresh[page])
+            else:
+                links = known.get(key)
+                if links is None:  # a cache from before this file: read the page once
+                    links = other_pages(page, html_links((docs / page).read_text(encoding="utf-8"), page))
             found[code] = links
         self._links.save({self.keys[code]: links for code, links in found.items()})
         return {f"schools/{code}.md": found[code] for code in self.reuse}

@@ -51,9 +51,11 @@ def other_pages(path: str, urls: Iterable[str]) -> tuple[str, ...]:
     return tuple(url for url in dict.fromkeys(urls) if not url.startswith(own))
 
 
-def check_links(docs: Path, pages: Mapping[str, str], kept: Mapping[str, Iterable[str]] = {}) -> None:
-    """Check the tables' links: of the pages written now (docs path → text), and `kept`, the
-    links to other pages of those reused unchanged (docs path → links, `other_pages`)."""
+def check_links(docs: Path, pages: Mapping[str, str], kept: Mapping[str, Iterable[str]] = {},
+                links: Mapping[str, list[str]] | None = None) -> None:
+    """Check the tables' links: of the pages written now (docs path → text; `links`, their
+    `html_links` when the caller has them already), and `kept`, the links to other pages of those
+    reused unchanged (docs path → links, `other_pages`)."""
     known: dict[str, bool] = {}
 
     def exists(path: str) -> bool:
@@ -63,7 +65,8 @@ def check_links(docs: Path, pages: Mapping[str, str], kept: Mapping[str, Iterabl
 
     def text_of(path: str) -> str:
         return pages[path] if path in pages else (docs / path).read_text(encoding="utf-8")
-    links = {path: html_links(text, path) for path, text in pages.items()}
+    if links is None:
+        links = {path: html_links(text, path) for path, text in pages.items()}
     problems = broken_links({**links, **kept}, exists, text_of)
     if problems:
         more = f"\n… и ещё {len(problems) - SHOWN}" if len(problems) > SHOWN else ""

@@ -34,21 +34,12 @@ import yaml
 
 from generator.build.link_check import declared_ids
 from generator.cache.packs import Pack
-from generator.files import link, walk_files, write_atomic
+from generator.files import link, sha256_parts, walk_files, write_atomic
 from generator.paths import BASE_CONFIG, THEME
 
 STUB_TEMPLATE = "generator-stub.html"
-STATE_VERSION = "pages-1"
+STATE_VERSION = "pages-2"  # 2: keys are hex digests
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")
-
-
-
-def _sha(*parts: bytes) -> bytes:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.digest()
 
 
 def surroundings(config: Mapping, code: bytes, pages: Iterable[str]) -> bytes:
@@ -59,7 +50,7 @@ def surroundings(config: Mapping, code: bytes, pages: Iterable[str]) -> bytes:
     parts += [f"{name}=={metadata.version(name)}".encode() for name in _PACKAGES]
     for path in walk_files(THEME):
         parts += [path.relative_to(THEME).as_posix().encode("utf-8"), path.read_bytes()]
-    return _sha(*parts)
+    return sha256_parts(*parts).encode()
 
 
 def html_path(site: Path, page: str) -> Path:
@@ -80,7 +71,7 @@ class PageReuse:
         self.root, self.around = root, around
         self._state = Pack(root / "pages.pickle", STATE_VERSION) if root else None
         self._known = self._state.load() if self._state else {}
-        self.keys: dict[str, bytes] = {}  # page → key, every candidate page
+        self.keys: dict[str, str] = {}  # page → key, every candidate page
         self.stubbed: dict[str, str] = {}  # page → blob digest of its HTML
 
     def _blob(self, digest: str) -> Path:
@@ -93,7 +84,7 @@ class PageReuse:
         for page in pages:
             source = docs / page
             text = source.read_text(encoding="utf-8")
-            key = self.keys[page] = _sha(self.around, text.encode("utf-8"))
+            key = self.keys[page] = sha256_parts(self.around, text.encode("utf-8"))
             digest = self._known.get(key)
             if digest is None or not self._blob(digest).is_file():
                 continue

@@ -40,6 +40,7 @@ from generator.build.bundles import BundleCache, bundle_keys, code_version
 from generator.compute.similar_site import shown_of, site_similar
 from generator.build.kept_by_key import KeptByKey
 from generator.build.link_check import check_links
+from generator.render.html_tables import html_links
 from generator.build.mkdocs_stage import child_config, link_static, prune_site, run_mkdocs, write_stylesheet
 from generator.build.page_reuse import PageReuse, surroundings
 from generator.render.search_entries import search_entries
@@ -178,7 +179,8 @@ def _generate(data_dir: Path, work: Path, steps: Steps, result, values: Computed
                                      parse=set(parsed), jinja={bytecode.name}))
     # The tables' links, which MkDocs no longer sees (render/html_tables.py): the pages written
     # now, and the links to other pages of the schools' pages taken from the cache.
-    check_links(docs, rendered.pages, kept.links(rendered.pages, docs))
+    fresh_links = {path: html_links(text, path) for path, text in rendered.pages.items()}
+    check_links(docs, rendered.pages, kept.links(fresh_links, docs), fresh_links)
     config = child_config(dataset, docs, work / "site")
     write_stylesheet(docs)
     apply_archive(dataset, data_dir, docs, config, bytecode, snapshot)
